@@ -1,0 +1,24 @@
+"""The ``fscai`` command: one thin verb per module under :mod:`mapper.commands`."""
+
+from __future__ import annotations
+
+import click
+
+from mapper import __version__
+from mapper.commands.catalogue import catalogue
+from mapper.commands.ontology import ontology
+from mapper.layout import project_layout
+
+
+@click.group()
+@click.version_option(__version__, prog_name="fscai")
+@click.option("--root", envvar="FSCAI_ROOT", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Project tree holding ontology/ and shapes/ (default: this repository; env FSCAI_ROOT).")
+@click.pass_context
+def main(ctx: click.Context, root: str | None) -> None:
+    """金融業運用AI指引合規地圖 / FSC AI guideline compliance map."""
+    ctx.obj = project_layout(root)
+
+
+main.add_command(catalogue)
+main.add_command(ontology)

@@ -1,0 +1,1 @@
+"""One module per ``fscai`` verb; :mod:`mapper.cli` gathers them."""

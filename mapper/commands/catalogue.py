@@ -1,0 +1,24 @@
+"""``fscai catalogue``: the guideline's measures as a tree, JSON, CSV, Markdown or Turtle."""
+
+from __future__ import annotations
+
+import click
+
+from mapper.catalogue import read_catalogue
+from mapper.catalogue_report import render_csv, render_json, render_markdown, render_text
+from mapper.ontology import catalogue_graph
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "md": render_markdown}
+
+
+@click.command("catalogue")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "md", "ttl"]), default="text",
+              show_default=True)
+@click.pass_obj
+def catalogue(layout, fmt: str) -> None:
+    """建議措施目錄 / The catalogue: principle → section → stage → measure, zh-Hant and English."""
+    graph = catalogue_graph(layout)
+    if fmt == "ttl":
+        click.echo(graph.serialize(format="turtle"), nl=False)
+        return
+    click.echo(RENDERERS[fmt](read_catalogue(graph)), nl=False)
