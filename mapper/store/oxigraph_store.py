@@ -1,0 +1,320 @@
+"""The embedded backend: pyoxigraph, in memory or on disk.
+
+Also home of the RDF helpers both backends share, so that they return identical terms
+and identical dumps: :func:`to_rdflib`, :func:`parse_rdf` and :func:`canonical_nquads`.
+
+>>> store = OxigraphStore(None)
+>>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+>>> store.ask("ASK { ?s ?p 1 }")
+True
+>>> store.dump()
+b'<https://example.org/s> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.org/a> .\\n'
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Identifier
+
+from mapper.store import Row, StoreError
+from mapper.store.guard import refuse_service
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PARSER_LOCK = threading.Lock()
+
+
+# --- helpers shared by both backends -------------------------------------------------
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """Convert a pyoxigraph term to the equal rdflib term.
+
+    >>> to_rdflib(ox.Literal("chat", language="fr"))
+    rdflib.term.Literal('chat', lang='fr')
+    >>> to_rdflib(ox.Literal("0.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+    rdflib.term.Literal('0.50', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    >>> to_rdflib(ox.Literal("plain"))
+    rdflib.term.Literal('plain')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        return _literal_to_rdflib(term)
+    raise StoreError(f"unsupported RDF term {term!r}: only IRIs, blank nodes and literals are supported")
+
+
+def _literal_to_rdflib(literal: ox.Literal) -> Literal:
+    if literal.direction is not None:
+        raise StoreError(f"unsupported RDF 1.2 directional literal {literal}")
+    if literal.language:
+        return Literal(literal.value, lang=literal.language)
+    if literal.datatype.value == XSD_STRING:
+        return Literal(literal.value)
+    # normalize=False keeps the lexical form the store returned, byte for byte.
+    return Literal(literal.value, datatype=URIRef(literal.datatype.value), normalize=False)
+
+
+def rows_from_solutions(solutions: ox.QuerySolutions) -> list[Row]:
+    """Turn pyoxigraph SELECT solutions into rows; unbound variables are left out."""
+    names = [variable.value for variable in solutions.variables]
+    return [
+        {name: to_rdflib(term) for name, term in zip(names, solution) if term is not None}
+        for solution in solutions
+    ]
+
+
+def graph_from_triples(triples: Iterable[Any]) -> Graph:
+    """Copy pyoxigraph triples (or quads, graph name ignored) into a new rdflib Graph."""
+    graph = Graph()
+    for triple in triples:
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph
+
+
+def parse_rdf(data: bytes, media_type: str, *, base_iri: str) -> list[ox.Quad]:
+    """Parse graph data (no named graphs allowed) into default-graph quads.
+
+    Blank nodes get fresh random labels so that two loads never share a blank node.
+    Relative IRIs are resolved against ``base_iri``.
+
+    >>> [str(q.object) for q in parse_rdf(b'<s> <p> "x"@en .', "text/turtle", base_iri="https://example.org/")]
+    ['"x"@en']
+    >>> parse_rdf(b"<s> <p> .", "text/turtle", base_iri="https://example.org/")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    mapper.store.StoreError: invalid text/turtle data: Parser error at line 1 column 9: ...
+    """
+    rdf_format = rdf_format_for(media_type)
+    try:
+        return list(ox.parse(data, rdf_format, base_iri=base_iri,
+                             without_named_graphs=True, rename_blank_nodes=True))
+    except (SyntaxError, ValueError) as error:
+        raise StoreError(f"invalid {media_type} data: {error}") from error
+
+
+def rdf_format_for(media_type: str) -> ox.RdfFormat:
+    """The pyoxigraph RDF format of a media type, or :class:`StoreError`."""
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        raise StoreError(f"unsupported RDF media type {media_type!r}")
+    return rdf_format
+
+
+def canonical_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """Serialize quads as sorted N-Quads with canonical blank node labels (RDFC-1.0).
+
+    Isomorphic datasets give identical bytes, whatever the insertion order.
+
+    >>> q = ox.Quad(ox.BlankNode(), ox.NamedNode("https://example.org/p"), ox.Literal("x"), ox.NamedNode("https://example.org/g"))
+    >>> canonical_nquads([q])
+    b'_:c14n0 <https://example.org/p> "x" <https://example.org/g> .\\n'
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    serialized = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS)
+    return b"".join(sorted(line + b"\n" for line in serialized.splitlines()))
+
+
+def named_node(iri: str) -> ox.NamedNode:
+    """A pyoxigraph IRI, or :class:`StoreError` if ``iri`` is not an absolute IRI."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise StoreError(f"invalid graph IRI {iri!r}: {error}") from error
+
+
+@lru_cache(maxsize=512)
+def declares_dataset(query: str) -> bool:
+    """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause.
+
+    >>> declares_dataset("SELECT * FROM <https://example.org/a> WHERE { ?s ?p ?o }")
+    True
+    >>> declares_dataset("SELECT * WHERE { ?s ?p ?o }")
+    False
+    """
+    refuse_service(query)  # raises StoreError, with the parser's message, if malformed
+    with _PARSER_LOCK:
+        body = parseQuery(query)[1]
+    return bool(dict.get(body, "datasetClause"))  # CompValue.get() returns the key when absent
+
+
+# --- the backend --------------------------------------------------------------------
+
+
+class OxigraphStore:
+    """Embedded Oxigraph: ``path=None`` in memory, else on disk in ``path`` (created if missing).
+
+    Only one read-write store may have a directory open at a time (RocksDB lock).
+    Writes are transactions: a failed load changes nothing.
+    """
+
+    def __init__(self, path: Path | None, *, url: str | None = None) -> None:
+        self.url = url or ("memory:" if path is None else f"oxigraph:{path}")
+        self._store: ox.Store | None = _open_oxigraph(path)
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({self.url!r})"
+
+    # queries
+
+    def select(self, query: str, *, default_graphs: Sequence[str] | None = None,
+               named_graphs: Sequence[str] | None = None) -> list[Row]:
+        """Run a SELECT query; one dict per solution.
+
+        >>> store = OxigraphStore(None)
+        >>> store.add_to_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "a" .')
+        >>> store.add_to_graph("https://example.org/b", b'<https://example.org/s> <https://example.org/p> "b" .')
+        >>> sorted(str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }"))
+        ['a', 'b']
+        >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=["https://example.org/b"])]
+        ['b']
+        """
+        results = self._query(query, default_graphs, named_graphs)
+        if not isinstance(results, ox.QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        return rows_from_solutions(results)
+
+    def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
+            named_graphs: Sequence[str] | None = None) -> bool:
+        """Run an ASK query.
+
+        >>> OxigraphStore(None).ask("ASK { ?s ?p ?o }")
+        False
+        """
+        results = self._query(query, default_graphs, named_graphs)
+        if not isinstance(results, ox.QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(results)
+
+    def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                  named_graphs: Sequence[str] | None = None) -> Graph:
+        """Run a CONSTRUCT (or DESCRIBE) query into a new rdflib Graph.
+
+        >>> store = OxigraphStore(None)
+        >>> store.add_to_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "a" .')
+        >>> graph = store.construct("CONSTRUCT { ?s <https://example.org/q> ?o } WHERE { ?s ?p ?o }")
+        >>> [str(o) for o in graph.objects()]
+        ['a']
+        """
+        results = self._query(query, default_graphs, named_graphs)
+        if not isinstance(results, ox.QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return graph_from_triples(results)
+
+    def _query(self, query: str, default_graphs: Sequence[str] | None,
+               named_graphs: Sequence[str] | None) -> Any:
+        refuse_service(query)
+        options = _dataset_options(query, default_graphs, named_graphs)
+        try:
+            return self._live().query(query, **options)
+        except SyntaxError as error:
+            raise StoreError(f"malformed SPARQL query: {error}") from error
+        except (OSError, ValueError, RuntimeError) as error:
+            raise StoreError(f"query failed: {error}") from error
+
+    # writes
+
+    def replace_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
+        """Atomically replace ``graph`` with ``data``: one SPARQL update, DROP then INSERT DATA.
+
+        Data is parsed before anything is touched, so bad data leaves the graph as it was.
+
+        >>> store = OxigraphStore(None)
+        >>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "old" .')
+        >>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "new" .')
+        >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")]
+        ['new']
+        """
+        target = named_node(graph)
+        quads = parse_rdf(data, media_type, base_iri=graph)
+        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self._update(f"DROP SILENT GRAPH {target} ; INSERT DATA {{ GRAPH {target} {{ {body} }} }}")
+
+    def add_to_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
+        """Add ``data`` to ``graph`` in one transaction; bad data adds nothing."""
+        target = named_node(graph)
+        quads = parse_rdf(data, media_type, base_iri=graph)
+        try:
+            self._live().extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+        except OSError as error:
+            raise StoreError(f"cannot write to {graph}: {error}") from error
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove ``graph``; no error if it does not exist."""
+        self._update(f"DROP SILENT GRAPH {named_node(graph)}")
+
+    def _update(self, update: str) -> None:
+        try:
+            self._live().update(update)
+        except (SyntaxError, OSError, ValueError) as error:
+            raise StoreError(f"update failed: {error}") from error
+
+    # reads
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs that hold at least one triple, sorted."""
+        store = self._live()
+        return sorted(
+            g.value for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and next(iter(store.quads_for_pattern(None, None, None, g)), None)
+        )
+
+    def graph_triples(self, graph: str) -> Graph:
+        """A copy of ``graph`` as an rdflib Graph (empty if the graph does not exist)."""
+        return graph_from_triples(self._live().quads_for_pattern(None, None, None, named_node(graph)))
+
+    def dump(self) -> bytes:
+        """Every quad of the named graphs as canonical sorted N-Quads (as the remote store)."""
+        quads = self._live().quads_for_pattern(None, None, None, None)
+        return canonical_nquads(q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def close(self) -> None:
+        """Release the store (and the directory lock of an on-disk store); idempotent."""
+        if self._store is not None:
+            self._store.flush()
+        self._store = None
+
+    def _live(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"store {self.url} is closed")
+        return self._store
+
+
+def _open_oxigraph(path: Path | None) -> ox.Store:
+    if path is None:
+        return ox.Store()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as error:
+        raise StoreError(
+            f"cannot open the Oxigraph store in {path} (is another process or store using it?): {error}"
+        ) from error
+
+
+def _dataset_options(query: str, default_graphs: Sequence[str] | None,
+                     named_graphs: Sequence[str] | None) -> dict[str, Any]:
+    """pyoxigraph ``Store.query`` keyword arguments for the seam's dataset semantics."""
+    named = None if named_graphs is None else [named_node(g) for g in named_graphs]
+    if default_graphs is not None:
+        return {"default_graph": [named_node(g) for g in default_graphs], "named_graphs": named}
+    if named is None and declares_dataset(query):
+        return {}  # the query's own FROM / FROM NAMED clauses apply
+    # Only safe without an explicit default graph: the union covers every graph of the
+    # store even when named_graphs is restricted, which is what "None" means here.
+    return {"use_default_graph_as_union": True, "named_graphs": named}
