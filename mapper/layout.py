@@ -47,6 +47,22 @@ class Layout:
         """Every Turtle file of the ontology (vocabulary and guideline content), checks excluded."""
         return sorted(p for p in self.ontology_dir.rglob("*.ttl") if self.checks_dir not in p.parents)
 
+    @property
+    def rules_dir(self) -> Path:
+        """Applicability rules and the risk-tier rule: data the analysis queries read."""
+        return self.shapes_dir / "rules"
+
+    def rules_files(self) -> list[Path]:
+        return sorted(self.rules_dir.glob("*.ttl"))
+
+    def knowledge_files(self) -> list[Path]:
+        """What the catalogue graph holds: the ontology and the rules."""
+        return self.ontology_files() + self.rules_files()
+
+    def shape_files(self) -> list[Path]:
+        """Submission shapes: every Turtle file under shapes/, the rules excepted."""
+        return sorted(p for p in self.shapes_dir.rglob("*.ttl") if self.rules_dir not in p.parents)
+
     def check_shapes_files(self) -> list[Path]:
         return sorted(self.checks_dir.glob("*.shapes.ttl"))
 

@@ -33,5 +33,5 @@ def parse_turtle_files(paths: Iterable[Path]) -> Graph:
 
 
 def catalogue_graph(layout: Layout | None = None) -> Graph:
-    """The whole ontology as one rdflib graph: header, vocabulary and guideline content."""
-    return parse_turtle_files((layout or project_layout()).ontology_files())
+    """The knowledge as one rdflib graph: header, vocabulary, guideline content and rules."""
+    return parse_turtle_files((layout or project_layout()).knowledge_files())

@@ -1,0 +1,130 @@
+"""One submission's whole analysis as records: catalogue, tiers, verdicts, gaps and coverage.
+
+>>> import datetime as dt
+>>> from mapper.store import open_store
+>>> store = open_store("memory:")
+>>> analysis = analyse_files(store, ["data/examples/minimal-submission.ttl"], as_of=dt.date(2026, 11, 25))
+>>> analysis.institution_label.en, len(analysis.gaps) > 0
+('Example Commercial Bank', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from mapper.catalogue import Catalogue, Label, read_catalogue
+from mapper.catalogue_store import install_catalogue
+from mapper.classify import Classification, classify
+from mapper.gaps import Gap, compute_gaps
+from mapper.layout import Layout, project_layout
+from mapper.namespaces import SUBMISSION_GRAPH_PREFIX
+from mapper.ontology import catalogue_graph
+from mapper.store import Store
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    """Applicable (measure, subject) pairs in one principle × stage cell, and how many are evidenced."""
+
+    chapter: str
+    stage: str  # stage notation, or "-" for measures placed in no stage
+    applicable: int
+    evidenced: int
+    gaps: int
+    undetermined: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    submission_graph: str
+    institution: str
+    institution_label: Label
+    as_of: dt.date
+    catalogue: Catalogue
+    classification: Classification
+    gaps: tuple[Gap, ...]
+
+    def coverage(self) -> tuple[CoverageCell, ...]:
+        """The principle × stage summary: applicable, evidenced (no gap) and gap counts."""
+        measures = {m.iri: m for m in self.catalogue.measures}
+        with_gap = {(g.measure.iri, g.subject) for g in self.gaps}
+        applicable, evidenced, undetermined = Counter(), Counter(), Counter()
+        for verdict in self.classification.verdicts:
+            measure = measures.get(verdict.measure)
+            if measure is None:
+                continue
+            cell = (measure.chapter.notation, measure.stage.notation if measure.stage else "-")
+            if verdict.verdict == "applies":
+                applicable[cell] += 1
+                if (verdict.measure, verdict.subject) not in with_gap:
+                    evidenced[cell] += 1
+            elif verdict.verdict == "undetermined":
+                undetermined[cell] += 1
+        gaps = Counter((g.chapter.notation, g.stage.notation if g.stage else "-") for g in self.gaps)
+        cells = set(applicable) | set(gaps) | set(undetermined)
+        from mapper.catalogue import sort_key
+
+        return tuple(CoverageCell(c, s, applicable[(c, s)], evidenced[(c, s)], gaps[(c, s)], undetermined[(c, s)])
+                     for c, s in sorted(cells, key=lambda cs: (sort_key(cs[0]), cs[1])))
+
+    @property
+    def undetermined(self):
+        return tuple(v for v in self.classification.verdicts if v.verdict == "undetermined")
+
+
+def institution_of(submission_graph: str) -> str:
+    """The UBN in a submission graph IRI.
+
+    >>> institution_of("https://w3id.org/fscai/graph/submission/12345675/2025-06-30")
+    '12345675'
+    """
+    return submission_graph[len(SUBMISSION_GRAPH_PREFIX):].split("/", 1)[0]
+
+
+def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layout | None = None,
+            catalogue: Catalogue | None = None, install: bool = True) -> Analysis:
+    """Classify and compute the gaps of one submission already in the store."""
+    layout = layout or project_layout()
+    if install:
+        install_catalogue(store, layout)
+    catalogue = catalogue or read_catalogue(catalogue_graph(layout))
+    classification = classify(store, submission_graph)
+    gaps = compute_gaps(store, classification, catalogue, as_of)
+    institution = _institution_iri(store, submission_graph)
+    return Analysis(submission_graph, institution, classification.labels(institution), as_of, catalogue,
+                    classification, gaps)
+
+
+def analyse_files(store: Store, paths: Sequence[str], *, as_of: dt.date, layout: Layout | None = None) -> Analysis:
+    """Load one submission's files (safely, atomically) and analyse them."""
+    from mapper.load import catalogue_terms_from, load_submission
+
+    layout = layout or project_layout()
+    install_catalogue(store, layout)
+    submission = load_submission(store, paths, catalogue_terms=catalogue_terms_from(store))
+    return analyse(store, submission.graph_iri, as_of=as_of, layout=layout, install=False)
+
+
+def _institution_iri(store: Store, submission_graph: str) -> str:
+    rows = store.select("PREFIX fsc: <https://w3id.org/fscai/def#> SELECT ?i WHERE { ?i a fsc:Institution }",
+                        default_graphs=[submission_graph])
+    return str(rows[0]["i"]) if rows else ""
+
+
+def submission_graphs(store: Store) -> list[str]:
+    return [g for g in store.graphs() if g.startswith(SUBMISSION_GRAPH_PREFIX)]
+
+
+def latest_graphs(graphs: Iterable[str]) -> list[str]:
+    """The newest submission graph of each institution.
+
+    >>> latest_graphs([SUBMISSION_GRAPH_PREFIX + "1/2025-01-01", SUBMISSION_GRAPH_PREFIX + "1/2025-06-30"])
+    ['https://w3id.org/fscai/graph/submission/1/2025-06-30']
+    """
+    newest: dict[str, str] = {}
+    for graph in sorted(graphs):
+        newest[institution_of(graph)] = graph
+    return sorted(newest.values())

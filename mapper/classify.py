@@ -1,0 +1,118 @@
+"""Classify one submission: derive risk tiers and decide which measures apply to which subject.
+
+Both steps are data: the tier rules are CONSTRUCT queries kept in ``shapes/rules/risk-tier.ttl``
+and applicability is the generic ``mapper/queries/applicability.rq`` over the rules in
+``shapes/rules/applicability.ttl``. Results go to the submission's derived graph, so they can be
+queried like anything else (by the viewer, by regulators over SPARQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mapper.catalogue import Label
+from mapper.catalogue_store import derived_graph
+from mapper.labels import Labels, read_labels
+from mapper.namespaces import CATALOGUE_GRAPH, FSC
+from mapper.queries import query_text
+from mapper.store import Store
+
+VERDICTS = {str(FSC.Applies): "applies", str(FSC.DoesNotApply): "does-not-apply", str(FSC.Undetermined): "undetermined"}
+
+
+@dataclass(frozen=True)
+class TierResult:
+    system: str
+    system_label: Label
+    declared: str | None
+    derived: str | None
+    effective: str | None
+    score: int | None
+    explanation: Label | None
+    missing_factors: tuple[str, ...]
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the declared tier is the derived one; None when either is missing."""
+        if self.declared is None or self.derived is None:
+            return None
+        return self.declared == self.derived
+
+
+@dataclass(frozen=True)
+class Verdict:
+    measure: str
+    subject: str
+    rule: str
+    verdict: str  # "applies" | "does-not-apply" | "undetermined"
+    why: Label
+    missing_inputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Classification:
+    submission_graph: str
+    derived_graph: str
+    tiers: tuple[TierResult, ...]
+    verdicts: tuple[Verdict, ...]
+    labels: Labels
+
+    def verdicts_for(self, subject: str) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.subject == subject)
+
+
+def _graphs(submission_graph: str) -> list[str]:
+    return [submission_graph, derived_graph(submission_graph), CATALOGUE_GRAPH]
+
+
+def derive(store: Store, submission_graph: str) -> str:
+    """Run the tier rules in order, then applicability; replace the derived graph. Returns its IRI."""
+    target = derived_graph(submission_graph)
+    store.drop_graph(target)
+    graphs = _graphs(submission_graph)
+    rules = store.select(query_text("tier-rules"), default_graphs=[CATALOGUE_GRAPH])
+    for rule in rules:
+        derived = store.construct(str(rule["construct"]), default_graphs=graphs)
+        if len(derived):
+            store.add_to_graph(target, derived.serialize(format="nt", encoding="utf-8"))
+    verdicts = store.construct(query_text("applicability"), default_graphs=graphs)
+    if len(verdicts):
+        store.add_to_graph(target, verdicts.serialize(format="nt", encoding="utf-8"))
+    return target
+
+
+def read_classification(store: Store, submission_graph: str) -> Classification:
+    """Read tiers and verdicts back from the derived graph as records."""
+    graphs = _graphs(submission_graph)
+    labels = read_labels(store, graphs)
+    tiers = []
+    for row in store.select(query_text("tiers"), default_graphs=graphs):
+        explanation = None
+        if row.get("explanationZh") is not None:
+            explanation = Label(str(row["explanationZh"]), str(row.get("explanationEn") or ""))
+        tiers.append(TierResult(
+            system=str(row["system"]), system_label=labels(row["system"]),
+            declared=_opt(row.get("declared")), derived=_opt(row.get("derived")), effective=_opt(row.get("effective")),
+            score=int(row["score"]) if row.get("score") is not None else None, explanation=explanation,
+            missing_factors=tuple(sorted(str(row.get("missingFactors") or "").split())),
+        ))
+    verdicts = []
+    for row in store.select(query_text("verdicts"), default_graphs=graphs):
+        verdicts.append(Verdict(
+            measure=str(row["measure"]), subject=str(row["subject"]), rule=str(row["rule"]),
+            verdict=VERDICTS[str(row["verdict"])], why=Label(str(row["whyZh"]), str(row["whyEn"])),
+            missing_inputs=tuple(sorted(set(str(row.get("missingInputs") or "").split()))),
+        ))
+    tiers.sort(key=lambda t: t.system)
+    verdicts.sort(key=lambda v: (v.subject, v.measure))
+    return Classification(submission_graph, derived_graph(submission_graph), tuple(tiers), tuple(verdicts), labels)
+
+
+def classify(store: Store, submission_graph: str) -> Classification:
+    """Derive (tiers, applicability) into the derived graph and return the records."""
+    derive(store, submission_graph)
+    return read_classification(store, submission_graph)
+
+
+def _opt(term) -> str | None:
+    return None if term is None else str(term)

@@ -1,0 +1,115 @@
+"""Gaps: which applicable measure lacks what, for which subject, and why it applies.
+
+The work is ``mapper/queries/gaps.rq`` run through the store seam; this module turns its rows into
+:class:`Gap` records enriched with the catalogue (principle, section, stage) and labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from mapper.catalogue import Catalogue, Label, Ref
+from mapper.catalogue_store import derived_graph
+from mapper.classify import Classification
+from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.queries import query_text
+from mapper.store import Store
+
+AS_OF_MARKER = "VALUES ?asOf { UNDEF }"
+SUBJECT_KINDS = {"Institution": "institution", "AISystem": "system", "Vendor": "vendor"}
+
+
+def with_as_of(query: str, as_of: dt.date) -> str:
+    """Set the reference date of a query that carries the ``VALUES ?asOf { UNDEF }`` line.
+
+    >>> with_as_of("SELECT * { VALUES ?asOf { UNDEF } }", dt.date(2026, 1, 2))
+    'SELECT * { VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> } }'
+    """
+    if AS_OF_MARKER not in query:
+        raise ValueError("the query has no 'VALUES ?asOf { UNDEF }' line to set the reference date")
+    return query.replace(AS_OF_MARKER, f'VALUES ?asOf {{ "{as_of.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> }}')
+
+
+@dataclass(frozen=True)
+class GapKind:
+    iri: str
+    code: str
+    order: int
+    label: Label
+    missing: Label
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: GapKind
+    measure: Ref
+    chapter: Ref  # the principle, or the general chapter
+    section: Ref | None
+    stage: Ref | None
+    subject: str
+    subject_kind: str  # "institution" | "system" | "vendor"
+    subject_label: Label
+    why: Label
+    statement: str | None
+    status: str | None
+    evidence: str | None
+    evidence_label: Label | None
+    date: str | None
+
+    @property
+    def missing(self) -> Label:
+        """What is missing, in both languages: the kind's definition plus the specifics."""
+        zh, en = self.kind.missing.zh, self.kind.missing.en
+        if self.evidence_label and self.date:
+            zh += f"（佐證「{self.evidence_label.zh}」下次檢視日 {self.date}）"
+            en += f" (evidence \"{self.evidence_label.en}\", next review {self.date})"
+        elif self.date:
+            zh += f"（目標日 {self.date}）"
+            en += f" (target date {self.date})"
+        return Label(zh, en)
+
+
+def read_gap_kinds(store: Store) -> dict[str, GapKind]:
+    kinds = {}
+    for row in store.select(query_text("gap-kinds"), default_graphs=[CATALOGUE_GRAPH]):
+        iri = str(row["kind"])
+        kinds[iri] = GapKind(iri, iri.rsplit("#", 1)[-1], int(row["order"]),
+                             Label(str(row["labelZh"]), str(row["labelEn"])),
+                             Label(str(row["missingZh"]), str(row["missingEn"])))
+    return kinds
+
+
+def compute_gaps(store: Store, classification: Classification, catalogue: Catalogue,
+                 as_of: dt.date) -> tuple[Gap, ...]:
+    """Every gap of one submission, ordered by subject, measure notation and kind."""
+    from mapper.catalogue import sort_key
+
+    graphs = [classification.submission_graph, derived_graph(classification.submission_graph), CATALOGUE_GRAPH]
+    kinds = read_gap_kinds(store)
+    measures = {m.iri: m for m in catalogue.measures}
+    labels = classification.labels
+    gaps = []
+    for row in store.select(with_as_of(query_text("gaps"), as_of), default_graphs=graphs):
+        measure = measures.get(str(row["measure"]))
+        if measure is None:
+            continue  # a rule for a measure the catalogue no longer has; the gates report it
+        evidence = _opt(row.get("gapEvidence"))
+        gaps.append(Gap(
+            kind=kinds[str(row["kind"])],
+            measure=Ref(measure.iri, measure.notation, measure.label),
+            chapter=measure.chapter, section=measure.section, stage=measure.stage,
+            subject=str(row["subject"]),
+            subject_kind=SUBJECT_KINDS[str(row["subjectKind"]).rsplit("#", 1)[-1]],
+            subject_label=labels(row["subject"]),
+            why=Label(str(row["whyZh"]), str(row["whyEn"])),
+            statement=_opt(row.get("statement")), status=_opt(row.get("status")),
+            evidence=evidence, evidence_label=labels(evidence) if evidence else None,
+            date=_opt(row.get("date")),
+        ))
+    gaps.sort(key=lambda g: (g.subject_kind != "institution", g.subject, sort_key(g.measure.notation), g.kind.order))
+    return tuple(gaps)
+
+
+def _opt(term) -> str | None:
+    return None if term is None else str(term)
