@@ -6,6 +6,7 @@ import click
 
 from mapper import __version__
 from mapper.commands.catalogue import catalogue
+from mapper.commands.load import COMMANDS as LOAD_COMMANDS
 from mapper.commands.ontology import ontology
 from mapper.layout import project_layout
 
@@ -22,3 +23,5 @@ def main(ctx: click.Context, root: str | None) -> None:
 
 main.add_command(catalogue)
 main.add_command(ontology)
+for command in LOAD_COMMANDS:
+    main.add_command(command)
