@@ -8,6 +8,7 @@ from mapper import __version__
 from mapper.commands.catalogue import catalogue
 from mapper.commands.load import COMMANDS as LOAD_COMMANDS
 from mapper.commands.ontology import ontology
+from mapper.commands.validate import validate_command
 from mapper.layout import project_layout
 
 
@@ -25,3 +26,4 @@ main.add_command(catalogue)
 main.add_command(ontology)
 for command in LOAD_COMMANDS:
     main.add_command(command)
+main.add_command(validate_command)

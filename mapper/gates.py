@@ -46,8 +46,9 @@ class GateReport:
 
 
 def _message(results: Graph, result) -> str:
-    messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
-    return " / ".join(messages[lang] for lang in ("zh-Hant", "en", None) if lang in messages)
+    # Compared without case: stores such as Oxigraph lower-case language tags (zh-hant).
+    messages = {(m.language or "").lower(): str(m) for m in results.objects(result, SH.resultMessage)}
+    return " / ".join(messages[lang] for lang in ("zh-hant", "en", "") if lang in messages)
 
 
 def shape_gate(graph: Graph, shapes: Graph, name: str = "shapes") -> GateReport:
