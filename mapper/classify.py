@@ -70,7 +70,7 @@ def derive(store: Store, submission_graph: str) -> str:
     target = derived_graph(submission_graph)
     store.drop_graph(target)
     graphs = _graphs(submission_graph)
-    rules = store.select(query_text("tier-rules"), default_graphs=[CATALOGUE_GRAPH])
+    rules = store.select(query_text("derivation-rules"), default_graphs=[CATALOGUE_GRAPH])
     for rule in rules:
         derived = store.construct(str(rule["construct"]), default_graphs=graphs)
         if len(derived):
