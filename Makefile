@@ -3,20 +3,36 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+AS_OF  ?= 2026-11-25
+DEMO_STORE ?= oxigraph:.fscai-store
+OUT    ?= out
 
-.PHONY: setup demo test check release clean
+.PHONY: setup demo test check release bench serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end libraries (Cytoscape.js, YASGUI) come from npm at set-up time; the app serves them.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
 
+setup: $(STAMP) $(NODE_STAMP)
+
+# The main job on the bundled examples: load the three institutions, validate, compute gaps, write reports.
 demo: setup
-	$(BIN)/fscai ontology check
-	$(BIN)/fscai catalogue
-	$(BIN)/fscai validate data/examples/minimal-submission.ttl
+	rm -rf .fscai-store $(OUT)
+	$(BIN)/fscai ontology check --no-reasoner
+	$(BIN)/fscai load --store $(DEMO_STORE) data/examples/bank
+	$(BIN)/fscai load --store $(DEMO_STORE) data/examples/life-insurer
+	$(BIN)/fscai load --store $(DEMO_STORE) data/examples/securities
+	-$(BIN)/fscai validate --store $(DEMO_STORE) --institution 03077208
+	$(BIN)/fscai report --store $(DEMO_STORE) --as-of $(AS_OF) --format html --out $(OUT)
+	$(BIN)/fscai report --store $(DEMO_STORE) --as-of $(AS_OF) --format json --out $(OUT)
+	$(BIN)/fscai gaps --store $(DEMO_STORE) --as-of $(AS_OF) --format text
 
 test: setup
 	$(BIN)/python -m pytest
@@ -27,5 +43,12 @@ check: setup
 release: setup
 	$(BIN)/fscai ontology release --out dist
 
+bench: setup
+	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_sparql.py
+
+serve: setup
+	$(BIN)/fscai serve --store $(DEMO_STORE) --as-of $(AS_OF)
+
 clean:
-	rm -rf dist .fscai-store .pytest_cache
+	rm -rf dist .fscai-store $(OUT) .pytest_cache test-output
