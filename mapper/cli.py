@@ -6,8 +6,12 @@ import click
 
 from mapper import __version__
 from mapper.commands.catalogue import catalogue
+from mapper.commands.gaps import COMMANDS as GAPS_COMMANDS
 from mapper.commands.load import COMMANDS as LOAD_COMMANDS
 from mapper.commands.ontology import ontology
+from mapper.commands.report import COMMANDS as REPORT_COMMANDS
+from mapper.commands.serve import serve
+from mapper.commands.synth import COMMANDS as SYNTH_COMMANDS
 from mapper.commands.validate import validate_command
 from mapper.layout import project_layout
 
@@ -24,6 +28,7 @@ def main(ctx: click.Context, root: str | None) -> None:
 
 main.add_command(catalogue)
 main.add_command(ontology)
-for command in LOAD_COMMANDS:
-    main.add_command(command)
 main.add_command(validate_command)
+main.add_command(serve)
+for command in LOAD_COMMANDS + GAPS_COMMANDS + REPORT_COMMANDS + SYNTH_COMMANDS:
+    main.add_command(command)

@@ -800,6 +800,27 @@ def _first(f: _File, pattern: str, subject: bool, last: bool = False) -> int:
 # --- the whole submission ----------------------------------------------------------------
 
 
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The submission's files: each directory stands for the RDF files directly in it, sorted.
+
+    >>> [p.name for p in expand_paths(["data/examples/minimal-submission.ttl"])]
+    ['minimal-submission.ttl']
+    """
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir() and path.suffix.lower() not in FORMATS:
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+            if not found:
+                raise LoadError(str(path), 1, 1, "is a directory with no RDF files: give the submission's files "
+                                "(" + " ".join(sorted(FORMATS)) + ")")
+            expanded.extend(found)
+        else:
+            expanded.append(path)
+    if not expanded:
+        raise LoadError("(no files)", None, None, "no submission files given")
+    return expanded
+
+
 def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms: frozenset[str],
                      limits: Limits = Limits()) -> Submission:
     """Read, parse and check every file of one submission; write nothing.
@@ -808,9 +829,7 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     :func:`catalogue_terms_from`). Raises :class:`LoadError` (the first error of each
     file in ``.errors``) if anything is refused.
     """
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise LoadError("(no files)", None, None, "no submission files given")
+    paths = expand_paths(paths)
     budget = _Budget(limits)
     files: list[_File] = []
     errors: list[LoadError] = []

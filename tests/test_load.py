@@ -264,7 +264,7 @@ def test_cli_defaults():
 
 def test_a_directory_is_refused(tmp_path, terms):
     (tmp_path / "dir.ttl").mkdir()
-    for path, cause in ((tmp_path, "is a directory"), (tmp_path / "dir.ttl", "not a regular file")):
+    for path, cause in ((tmp_path, "is a directory with no RDF files"), (tmp_path / "dir.ttl", "not a regular file")):
         with pytest.raises(LoadError, match=cause):
             parse_submission([path], catalogue_terms=terms)
 

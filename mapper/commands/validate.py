@@ -26,7 +26,7 @@ RENDERERS = {"text": render_text, "json": render_json, "ttl": render_turtle}
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--institution", metavar="IRI|UBN", default=None,
               help="Validate this institution's newest submission in the store instead of FILES.")
 @click.option("--store", "store_url", envvar="FSCAI_STORE", default=DEFAULT_STORE_URL, show_default=True,

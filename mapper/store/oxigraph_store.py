@@ -13,6 +13,8 @@ b'<https://example.org/s> <https://example.org/p> "1"^^<http://www.w3.org/2001/X
 
 from __future__ import annotations
 
+import gc
+
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -287,7 +289,13 @@ class OxigraphStore:
         """Release the store (and the directory lock of an on-disk store); idempotent."""
         if self._store is not None:
             self._store.flush()
-        self._store = None
+            on_disk = self.url != "memory:"
+            self._store = None
+            if on_disk:
+                # A finished query's result object can keep the pyoxigraph store (and so the
+                # directory's lock) alive in a reference cycle until the collector runs; collect
+                # now so that the next opener in this process gets the directory.
+                gc.collect()
 
     def _live(self) -> ox.Store:
         if self._store is None:

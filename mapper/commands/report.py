@@ -1,0 +1,93 @@
+"""``fscai report``: the analysis of one or more institutions as JSON, CSV, Markdown, HTML or the
+SHACL validation report as Turtle.
+
+Submissions are chosen as by ``fscai gaps`` (FILES, or the store's newest per institution, or
+``--institution``). Without ``--out`` one document covering all of them goes to stdout.
+``--out PATH`` is a directory (one file per institution, named by UBN, plus an index) when PATH
+ends in ``/``, is an existing directory, or, for several institutions, lacks the format's
+extension; otherwise one file (``--out all.csv`` holds every institution). Exit codes: 0 the
+analysis ran; 2 unusable input or bad usage; 1 the store failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from mapper.commands.gaps import fail, analysed, as_of_option, files_argument, institution_option, write_output
+from mapper.commands.load import store_option
+
+FORMATS = ("json", "csv", "md", "html", "ttl")
+
+
+def _validations(layout, store, analyses) -> list:
+    """The SHACL validation of each analysed submission, copied out of the store."""
+    from mapper.layout import Layout, project_layout
+    from mapper.namespaces import CATALOGUE_GRAPH
+    from mapper.validate import Validator, load_shapes
+
+    layout = layout if isinstance(layout, Layout) else project_layout()
+    validator = Validator(catalogue=store.graph_triples(CATALOGUE_GRAPH), shapes=load_shapes(layout))
+    return [validator.validate(store.graph_triples(a.submission_graph), graph_iri=a.submission_graph)
+            for a in analyses]
+
+
+@click.command("report")
+@files_argument
+@institution_option
+@store_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="json; csv: one row per gap; md: Markdown; html: one self-contained page; "
+                   "ttl: the SHACL validation report.")
+@click.option("--out", type=click.Path(), default=None, metavar="PATH",
+              help="A file, or a directory of one file per institution (named by UBN) plus an index: "
+                   "a directory when PATH ends in '/', is one, or several institutions are reported and "
+                   "PATH lacks the format's extension (report.csv: one file for all).")
+@click.pass_obj
+def report_command(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
+                   as_of: dt.datetime | None, fmt: str, out: str | None) -> None:
+    """合規報告 / Report: summary, risk tiers, gaps by subject and undetermined verdicts.
+
+    FILES: one institution's submission, loaded into the store first; without FILES, the newest
+    submission of each institution in the store (or --institution's). Exit 0 when the analysis
+    ran, 2 on unusable input.
+    """
+    from mapper.report import FORMATS as EXTENSIONS
+    from mapper.report import file_stem, render, render_index, render_turtle
+
+    extension = EXTENSIONS[fmt]
+    as_directory = out is not None and (out.endswith(("/", os.sep)) or Path(out).is_dir())
+    if as_directory and Path(out).exists() and not Path(out).is_dir():
+        raise click.UsageError(f"--out {out} names a file, not a directory")
+    with analysed(layout, files, institution, store_url, as_of) as (store, analyses):
+        validations = _validations(layout, store, analyses) if fmt == "ttl" else None
+
+    def document(indices: list[int]) -> str:
+        if fmt == "ttl":
+            return render_turtle([validations[i] for i in indices])
+        return render([analyses[i] for i in indices], fmt)
+
+    one_file = out is None or not (as_directory or (len(analyses) > 1
+                                                    and Path(out).suffix.lower() != f".{extension}"))
+    if one_file:
+        write_output(document(list(range(len(analyses)))), Path(out) if out else None)
+        return
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        fail(f"error: --out {out} is a file; a report on {len(analyses)} institutions needs a directory", 2)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, analysis in enumerate(analyses):
+        name = f"{file_stem(analysis)}.{extension}"
+        write_output(document([i]), out / name)
+        entries.append((analysis, name))
+    index_name, index = render_index(entries, fmt)
+    write_output(index, out / index_name)
+
+
+#: What mapper.cli registers.
+COMMANDS = (report_command,)

@@ -1,0 +1,373 @@
+"""mapper.report (every format) and the ``fscai gaps`` / ``fscai report`` commands on the real examples.
+
+Every gap must say, in every format, its measure (notation, zh-Hant, English), why the measure
+applies and what is missing (both languages); the HTML page must be self-contained.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import click
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from mapper.commands.gaps import gaps_command
+from mapper.commands.report import report_command
+from mapper.layout import project_layout
+from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.report import FORMATS, gap_rows, render, render_turtle, tier_rows, undetermined_rows
+from mapper.report_csv import HEADER
+from mapper.report_text import display_width, summary_table
+from mapper.validate import SH, Validator, load_shapes
+from test_trace import AS_OF, MINIMAL, REPO, analyse_submissions, example_analyses, example_submissions
+
+AS_OF_ARG = AS_OF.isoformat()
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return example_analyses()
+
+
+@pytest.fixture(scope="module")
+def analyses(examples):
+    return examples[1]
+
+
+def gap_texts(analysis):
+    """What every format must show for each gap."""
+    for r in gap_rows(analysis):
+        yield r, (r.measure_notation, r.measure_zh, r.measure_en, r.why_zh, r.why_en, r.missing_zh, r.missing_en,
+                  r.principle_zh, r.principle_en, r.stage_zh, r.stage_en, r.subject_zh, r.subject_en)
+
+
+class PageParser(HTMLParser):
+    """Collects the text and every (tag, attribute, value) of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_page(page: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+# --- the records every format renders ---------------------------------------------------------------
+
+
+def test_gap_rows_say_everything_in_both_languages(analyses):
+    for analysis in analyses:
+        rows = gap_rows(analysis)
+        assert len(rows) == len(analysis.gaps) and len({r.id for r in rows}) == len(rows)
+        for row, gap in zip(rows, analysis.gaps):
+            assert (row.measure_notation, row.measure_zh, row.measure_en) == \
+                (gap.measure.notation, gap.measure.label.zh, gap.measure.label.en)
+            assert (row.why_zh, row.why_en, row.missing_zh, row.missing_en) == \
+                (gap.why.zh, gap.why.en, gap.missing.zh, gap.missing.en)
+            assert row.principle_notation == gap.chapter.notation and row.stage_zh and row.stage_en
+            assert row.section_notation == (gap.section.notation if gap.section else "")
+            assert all((row.why_zh, row.why_en, row.missing_zh, row.missing_en, row.subject_zh, row.subject_en))
+
+
+def test_tier_and_undetermined_rows(analyses):
+    for analysis in analyses:
+        tiers = tier_rows(analysis)
+        assert [t.system for t in tiers] == [t.system for t in analysis.classification.tiers]
+        for row, tier in zip(tiers, analysis.classification.tiers):
+            assert row.agrees == tier.agrees
+            if tier.explanation:
+                assert row.explanation == tier.explanation
+        assert len(undetermined_rows(analysis)) == len(analysis.undetermined)
+
+
+# --- each format ---------------------------------------------------------------------------------
+
+
+def test_json(analyses):
+    document = json.loads(render(analyses, "json"))
+    assert [i["institution"] for i in document["institutions"]] == [a.institution for a in analyses]
+    for block, analysis in zip(document["institutions"], analyses):
+        assert len(block["gaps"]) == len(analysis.gaps) == block["totals"]["gaps"]
+        assert [g["id"] for g in block["gaps"]] == [r.id for r in gap_rows(analysis)]
+        assert sum(c["applicable"] for c in block["summary"]) == block["totals"]["applicable"]
+        assert len(block["tiers"]) == len(analysis.classification.tiers)
+        assert len(block["undetermined"]) == len(analysis.undetermined)
+        for gap in block["gaps"]:
+            assert gap["measure_notation"] and gap["why_zh"] and gap["why_en"] and gap["missing_en"]
+
+
+def test_csv_has_one_row_per_gap(analyses):
+    rows = list(csv.DictReader(io.StringIO(render(analyses, "csv"))))
+    assert list(rows[0]) == HEADER
+    expected = [r for a in analyses for r in gap_rows(a)]
+    assert len(rows) == len(expected)
+    for row, gap in zip(rows, expected):
+        assert (row["id"], row["measure_notation"], row["measure_zh"], row["measure_en"], row["why_zh"],
+                row["missing_en"]) == (gap.id, gap.measure_notation, gap.measure_zh, gap.measure_en, gap.why_zh,
+                                       gap.missing_en)
+
+
+def test_html_is_self_contained_and_says_everything(analyses):
+    page = render(analyses, "html")
+    parsed = parse_page(page)
+    assert parsed.tags[0] == "html" and "script" not in parsed.tags
+    for tag, name, value in parsed.attributes:
+        if name in ("src", "href") or tag in ("link", "script", "img"):
+            assert not value.startswith(("http://", "https://", "//")), (tag, name, value)
+    assert 'lang="zh-Hant"' in page and "<style>" in page
+    text = "\n".join(parsed.text)
+    for analysis in analyses:
+        assert analysis.institution_label.zh in text and analysis.institution_label.en in text
+        for row, fields in gap_texts(analysis):
+            for field in fields:
+                assert field in text, (row.id, field)
+        for tier in tier_rows(analysis):
+            assert tier.explanation.zh in text and tier.explanation.en in text
+        for u in undetermined_rows(analysis):
+            assert all(label.zh in text and iri in text for iri, label in u.missing_inputs)
+    headings = [t for t in parsed.text if "Gaps by subject" in t or "Undetermined verdicts" in t]
+    assert len(headings) == 2 * len(analyses)
+
+
+def test_markdown_says_everything(analyses):
+    page = render(analyses, "md")
+    assert page.startswith("# 金融業運用AI指引落實缺口報告")
+    for analysis in analyses:
+        for row, fields in gap_texts(analysis):
+            for field in fields:
+                assert field in page, (row.id, field)
+    tables = [line for line in page.splitlines() if line.startswith("|")]
+    assert tables and all(line.endswith("|") for line in tables)
+
+
+def test_text_gap_list_says_everything(analyses):
+    page = render(analyses, "text")
+    for analysis in analyses:
+        for row, fields in gap_texts(analysis):
+            for field in fields:
+                assert field in page, (row.id, field)
+
+
+def test_summary_table_is_aligned_by_display_width(analyses):
+    assert display_width("原則 Principle") == 14 and display_width("ＡＢ") == 4
+    for analysis in analyses:
+        lines = summary_table(analysis).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("原則 Principle"))
+        end = next(i for i, line in enumerate(lines) if line.startswith("合計 Total"))
+        table = [line for line in lines[start:end + 1] if not line.startswith("   ")]  # English continuation lines
+        widths = {display_width(line) for line in table}
+        assert len(widths) == 1, widths
+        for chapter in analysis.catalogue.principles:
+            assert any(chapter.label.zh in line for line in table)
+            assert any(line.strip() == chapter.label.en for line in lines)
+        total = lines[end].split()[-1]
+        assert total.split("/")[2] == str(len(analysis.gaps))
+
+
+def test_turtle_validation_report_parses(examples):
+    store, analyses = examples
+    validator = Validator(catalogue=store.graph_triples(CATALOGUE_GRAPH), shapes=load_shapes(project_layout(REPO)))
+    validations = [validator.validate(store.graph_triples(a.submission_graph), graph_iri=a.submission_graph)
+                   for a in analyses]
+    graph = Graph().parse(data=render_turtle(validations), format="turtle")
+    assert len(list(graph.subjects(RDF.type, SH.ValidationReport))) == len(analyses)
+    one = Graph().parse(data=render_turtle(validations[:1]), format="turtle")
+    assert len(list(one.subjects(RDF.type, SH.ValidationReport))) == 1
+
+
+@pytest.fixture(scope="module")
+def incomplete(tmp_path_factory):
+    """The minimal submission without saying whether its system is generative AI."""
+    text, line = MINIMAL.read_text(encoding="utf-8"), "    fsc:generativeAI true ;\n"
+    assert text.count(line) == 1
+    path = tmp_path_factory.mktemp("incomplete") / "incomplete.ttl"
+    path.write_text(text.replace(line, ""), encoding="utf-8")
+    return analyse_submissions([(path,)])[1][0]
+
+
+def test_undetermined_verdicts_show_the_missing_inputs(incomplete):
+    rows = undetermined_rows(incomplete)
+    assert [r.measure_notation for r in rows] == ["2.3.1"]
+    assert rows[0].missing_inputs[0][0] == "https://w3id.org/fscai/def#generativeAI"
+    html_text = "\n".join(parse_page(render(incomplete, "html")).text)
+    markdown = render(incomplete, "md")
+    document = json.loads(render(incomplete, "json"))["institutions"][0]
+    assert len(document["undetermined"]) == len(rows)
+    for row in rows:
+        expected = [row.measure_notation, row.measure.zh, row.measure.en, row.why.zh, row.why.en,
+                    row.subject_label.zh, row.subject_label.en]
+        for iri, label in row.missing_inputs:
+            expected += [iri, label.zh, label.en]
+        for page in (html_text, markdown):
+            assert all(e in page for e in expected), [e for e in expected if e not in page]
+    assert "undetermined (missing inputs): 1" in summary_table(incomplete)
+
+
+def test_unknown_format():
+    with pytest.raises(ValueError):
+        render([], "pdf")
+    assert set(FORMATS) == {"text", "json", "csv", "md", "html", "ttl"}
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
+@click.group()
+@click.pass_context
+def cli(ctx):
+    ctx.obj = project_layout(REPO)
+
+
+cli.add_command(gaps_command)
+cli.add_command(report_command)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def filled_store(tmp_path_factory):
+    """An on-disk store holding every example submission, loaded by ``fscai gaps FILES``."""
+    url = f"oxigraph:{tmp_path_factory.mktemp('store') / 'db'}"
+    for files in example_submissions():
+        result = run("gaps", *map(str, files), "--store", url, "--as-of", AS_OF_ARG, "--format", "csv")
+        assert result.exit_code == 0, result.output
+    return url
+
+
+def test_gaps_with_files(tmp_path):
+    out = tmp_path / "gaps.json"
+    result = run("gaps", str(MINIMAL), "--store", "memory:", "--as-of", AS_OF_ARG, "--format", "json",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "原則 Principle" in result.stderr and "合計 Total" in result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["institutions"]) == 1 and document["institutions"][0]["gaps"]
+    assert document["institutions"][0]["as_of"] == AS_OF_ARG
+
+
+def test_gaps_text_to_stdout_and_institution_check():
+    result = run("gaps", str(MINIMAL), "--store", "memory:", "--as-of", AS_OF_ARG, "--institution", "12345675")
+    assert result.exit_code == 0
+    assert "缺口 / Gap:" in result.stdout and "原則 Principle" not in result.stdout
+    wrong = run("gaps", str(MINIMAL), "--store", "memory:", "--institution", "99999999")
+    assert wrong.exit_code == 2 and "not 99999999" in wrong.stderr
+
+
+def test_gaps_refused_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(MINIMAL.read_text(encoding="utf-8").replace('"12345675"', '"1234"'), encoding="utf-8")
+    result = run("gaps", str(bad), "--store", "memory:")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{bad}:") and "unifiedBusinessNumber" in lines[0]
+
+
+def test_gaps_empty_store_and_unknown_institution_exit_2(tmp_path):
+    url = f"oxigraph:{tmp_path / 'empty'}"
+    empty = run("gaps", "--store", url)
+    assert empty.exit_code == 2 and "holds no submission" in empty.stderr
+    unknown = run("gaps", "--store", url, "--institution", "99999999")
+    assert unknown.exit_code == 2 and "99999999" in unknown.stderr
+
+
+def test_gaps_from_store_every_institution(filled_store):
+    _, analyses = example_analyses()
+    result = run("gaps", "--store", filled_store, "--as-of", AS_OF_ARG, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == sum(len(a.gaps) for a in analyses)
+    assert {r["ubn"] for r in rows} == {a.submission_graph.split("/")[-2] for a in analyses}
+    assert result.stderr.count("原則 Principle") == len(analyses)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "html", "ttl"])
+def test_report_formats_for_one_institution(filled_store, tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    result = run("report", "--store", filled_store, "--institution", "12345675", "--as-of", AS_OF_ARG,
+                 "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    content = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(content)["institutions"][0]["ubn"] == "12345675"
+    elif fmt == "csv":
+        assert {r["ubn"] for r in csv.DictReader(io.StringIO(content))} == {"12345675"}
+    elif fmt == "md":
+        assert "範例商業銀行" in content and "| 措施<br>Measure |" in content
+    elif fmt == "html":
+        assert "範例商業銀行" in "".join(parse_page(content).text)
+    else:
+        graph = Graph().parse(data=content, format="turtle")
+        assert len(list(graph.subjects(RDF.type, SH.ValidationReport))) == 1
+
+
+def test_report_directory_for_several_institutions(filled_store, tmp_path):
+    _, analyses = example_analyses()
+    ubns = sorted(a.submission_graph.split("/")[-2] for a in analyses)
+    out = tmp_path / "reports"
+    result = run("report", "--store", filled_store, "--as-of", AS_OF_ARG, "--format", "html", "--out", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{u}.html" for u in ubns] + ["index.html"])
+    index = parse_page((out / "index.html").read_text(encoding="utf-8"))
+    assert sorted(v for tag, name, v in index.attributes if tag == "a" and name == "href") == \
+        [f"{u}.html" for u in ubns]
+    for ubn in ubns:
+        page = parse_page((out / f"{ubn}.html").read_text(encoding="utf-8"))
+        assert ubn in "".join(page.text)
+    json_out = tmp_path / "json"
+    result = run("report", "--store", filled_store, "--as-of", AS_OF_ARG, "--format", "json", "--out",
+                 f"{json_out}/")
+    assert result.exit_code == 0
+    index = json.loads((json_out / "index.json").read_text(encoding="utf-8"))
+    assert sorted(r["ubn"] for r in index["reports"]) == ubns
+    for entry in index["reports"]:
+        assert json.loads((json_out / entry["file"]).read_text(encoding="utf-8"))["institutions"][0]["ubn"] == \
+            entry["ubn"]
+
+
+def test_report_several_institutions_in_one_file_or_a_directory(filled_store, tmp_path):
+    _, analyses = example_analyses()
+    ubns = sorted(a.submission_graph.split("/")[-2] for a in analyses)
+    combined = tmp_path / "all.csv"
+    result = run("report", "--store", filled_store, "--as-of", AS_OF_ARG, "--format", "csv", "--out", str(combined))
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(combined.read_text(encoding="utf-8"))))
+    assert sorted({r["ubn"] for r in rows}) == ubns and len(rows) == sum(len(a.gaps) for a in analyses)
+    shapes = tmp_path / "shacl"  # no extension, several institutions: a directory
+    result = run("report", "--store", filled_store, "--as-of", AS_OF_ARG, "--format", "ttl", "--out", str(shapes))
+    assert result.exit_code == 0, result.stderr
+    if len(ubns) > 1:
+        assert sorted(p.name for p in shapes.iterdir()) == sorted([f"{u}.ttl" for u in ubns] + ["index.csv"])
+        for ubn in ubns:
+            graph = Graph().parse(shapes / f"{ubn}.ttl", format="turtle")
+            assert len(list(graph.subjects(RDF.type, SH.ValidationReport))) == 1
+        index = list(csv.DictReader(io.StringIO((shapes / "index.csv").read_text(encoding="utf-8"))))
+        assert sorted(r["file"] for r in index) == [f"{u}.ttl" for u in ubns]
+    else:
+        Graph().parse(shapes, format="turtle")
+
+
+def test_report_to_stdout_with_files():
+    result = run("report", str(MINIMAL), "--store", "memory:", "--as-of", AS_OF_ARG, "--format", "md")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# 金融業運用AI指引落實缺口報告") and "原則 Principle" in result.stderr
