@@ -79,8 +79,11 @@ def test_changing_when_a_measure_applies_changes_the_gaps(project_copy):
     rules.write_text(edited, encoding="utf-8")
     after, _ = _analyse(project_copy)
 
-    moved = [g for g in after.gaps if g.measure.notation == "2.3.1"]
-    assert moved and {g.subject_kind for g in moved} == {"vendor"}
+    assert not any(g.measure.notation == "2.3.1" for g in after.gaps)  # no longer about the system
+    moved = [v for v in after.classification.verdicts if v.measure.endswith("measure-2.3.1")]
+    assert moved and all(v.subject.endswith("/cloud-vendor") for v in moved)
+    # a vendor states no generativeAI trait: the kept condition makes it undetermined, never "does not apply"
+    assert [(v.verdict, v.missing_inputs) for v in moved] == [("undetermined", ("https://w3id.org/fscai/def#generativeAI",))]
     assert any(g.measure.notation == "2.3.2" and g.subject.endswith("/assistant") for g in after.gaps)
 
 

@@ -189,7 +189,12 @@ class OxigraphStore:
         results = self._query(query, default_graphs, named_graphs)
         if not isinstance(results, ox.QuerySolutions):
             raise StoreError("select() needs a SELECT query")
-        return rows_from_solutions(results)
+        try:
+            return rows_from_solutions(results)
+        finally:
+            # pyoxigraph results may only be dropped on the thread that made them: never leave them
+            # to a reference cycle the collector may break on another (waitress) thread.
+            del results
 
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:
@@ -201,7 +206,10 @@ class OxigraphStore:
         results = self._query(query, default_graphs, named_graphs)
         if not isinstance(results, ox.QueryBoolean):
             raise StoreError("ask() needs an ASK query")
-        return bool(results)
+        try:
+            return bool(results)
+        finally:
+            del results
 
     def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
                   named_graphs: Sequence[str] | None = None) -> Graph:
@@ -216,7 +224,10 @@ class OxigraphStore:
         results = self._query(query, default_graphs, named_graphs)
         if not isinstance(results, ox.QueryTriples):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
-        return graph_from_triples(results)
+        try:
+            return graph_from_triples(results)
+        finally:
+            del results
 
     def _query(self, query: str, default_graphs: Sequence[str] | None,
                named_graphs: Sequence[str] | None) -> Any:
