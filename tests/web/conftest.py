@@ -1,0 +1,76 @@
+"""Fixtures of the viewer's tests, as in Flask's tutorial: ``app`` → ``client`` → ``runner``.
+
+The app runs over an in-memory Oxigraph store holding the catalogue and the example
+institutions (``data/examples/minimal-submission.ttl`` and each directory under
+``data/examples/``, one submission each), analysed once per session with the reference date
+2026-11-25 (so some evidence is past its review date).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapper.catalogue_store import install_catalogue
+from mapper.layout import project_layout
+from mapper.load import load_submission
+from web import create_app
+from web.analyses import latest_analyses
+from web.store_access import get_store
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "data" / "examples"
+AS_OF = "2026-11-25"
+#: UBNs of the bundled examples: the minimal bank, and the bank, life insurer and securities firm.
+MINIMAL_UBN = "12345675"
+EXAMPLE_DIRS = ("bank", "life-insurer", "securities")
+
+
+def example_submissions() -> list[list[Path]]:
+    """One list of files per submission: the minimal example, then each example directory."""
+    submissions = [[EXAMPLES / "minimal-submission.ttl"]]
+    for name in EXAMPLE_DIRS:
+        directory = EXAMPLES / name
+        if directory.is_dir():
+            submissions.append(sorted(p for p in directory.iterdir() if p.is_file()))
+    return submissions
+
+
+def make_app(submissions: list[list[Path]], **config):
+    """An app over a fresh in-memory store loaded with ``submissions`` and analysed."""
+    app = create_app({"TESTING": True, "FSCAI_STORE": "memory:", "FSCAI_AS_OF": AS_OF,
+                      "FSCAI_ROOT": str(REPO), **config})
+    with app.app_context():
+        store = get_store()
+        install_catalogue(store, project_layout(REPO))
+        for files in submissions:
+            load_submission(store, files)
+        latest_analyses()  # classify and compute every gap before the first request
+    return app
+
+
+@pytest.fixture(scope="session")
+def app():
+    return make_app(example_submissions())
+
+
+@pytest.fixture(scope="session")
+def app_over():
+    """Build another app over other submissions: ``app_over([[file, ...], ...])``."""
+    return make_app
+
+
+@pytest.fixture(scope="session")
+def examples() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()

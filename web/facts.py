@@ -1,0 +1,115 @@
+"""What the viewer reads from the store beside the analyses.
+
+- :func:`submission_facts`: one submission's statements, evidence, systems and vendors
+  (:func:`mapper.trace.read_facts`), cached per submission graph;
+- :func:`current_trace`: the trace of every institution's newest submission, cached per set of
+  analyses and reference date;
+- :func:`select_about`: one of the small queries under ``web/queries/`` about one IRI, over
+  [submission graph, derived graph, catalogue graph];
+- :func:`vocabulary`: bilingual labels of the catalogue and vocabulary terms (statuses, tiers,
+  levels, ...), read from the ontology files once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import networkx as nx
+from flask import current_app
+
+from mapper.analysis import Analysis
+from mapper.catalogue import Label
+from mapper.catalogue_store import derived_graph
+from mapper.labels import Labels, read_labels
+from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.ontology import catalogue_graph
+from mapper.queries import query_text as engine_query
+from mapper.store import Row
+from mapper.trace import SubmissionFacts, build_trace, read_facts
+from web import as_of
+from web.analyses import latest_analyses, layout
+from web.store_access import get_store
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+_MARKER = re.compile(r"VALUES \?(\w+) \{ UNDEF \}")
+#: An absolute IRI with nothing that could end the ``<...>`` of a SPARQL IRI reference.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def valid_iri(iri: str | None) -> bool:
+    """Whether ``iri`` can be put between ``<`` and ``>`` in a query.
+
+    >>> valid_iri("https://bank.example/s"), valid_iri("x> } DROP ALL #"), valid_iri(None)
+    (True, False, False)
+    """
+    return bool(iri) and len(iri) < 2000 and _IRI.match(iri) is not None
+
+
+def query_about(name: str, iri: str) -> str:
+    """The text of ``web/queries/NAME.rq`` with its ``VALUES ?x { UNDEF }`` line bound to ``iri``."""
+    if not valid_iri(iri):
+        raise ValueError(f"not an IRI: {iri!r}")
+    text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    return _MARKER.sub(lambda m: f"VALUES ?{m.group(1)} {{ <{iri}> }}", text, count=1)
+
+
+def graphs_of(analysis: Analysis) -> list[str]:
+    return [analysis.submission_graph, derived_graph(analysis.submission_graph), CATALOGUE_GRAPH]
+
+
+def select_about(name: str, iri: str, analysis: Analysis) -> list[Row]:
+    return get_store().select(query_about(name, iri), default_graphs=graphs_of(analysis))
+
+
+def properties(iri: str, analysis: Analysis) -> dict[str, list]:
+    """Property IRI → values of ``iri`` in one submission (empty if the submission never says it)."""
+    found: dict[str, list] = {}
+    for row in get_store().select(query_about("subject-properties", iri),
+                                  default_graphs=[analysis.submission_graph]):
+        found.setdefault(str(row["p"]), []).append(row["o"])
+    return found
+
+
+def _cached(name: str, key, compute):
+    cache = current_app.extensions.setdefault(name, {})
+    with current_app.extensions["fscai.lock"]:
+        if key not in cache:
+            cache.clear()  # one generation at a time: a newer submission replaces the old entries
+            cache[key] = compute()
+        return cache[key]
+
+
+def submission_facts(analysis: Analysis) -> SubmissionFacts:
+    facts = current_app.extensions.setdefault("fscai.facts", {})
+    key = analysis.submission_graph
+    if key not in facts:
+        facts[key] = read_facts(get_store(), key)
+    return facts[key]
+
+
+def current_trace(analyses: Sequence[Analysis] | None = None) -> nx.DiGraph:
+    """The trace of the newest submission of every institution (built once, then cached)."""
+    analyses = list(latest_analyses() if analyses is None else analyses)
+    key = (tuple(a.submission_graph for a in analyses), as_of(current_app))
+    all_facts = [submission_facts(a) for a in analyses]
+    return _cached("fscai.trace", key, lambda: build_trace(analyses, all_facts))
+
+
+def vocabulary() -> Labels:
+    """Labels of every catalogue and vocabulary term: from the store's catalogue graph once the
+    analyses installed it, else (an empty store) from the ontology files."""
+    cached = current_app.extensions.get("fscai.vocabulary")
+    if cached is None:
+        store = get_store()
+        if CATALOGUE_GRAPH in store.graphs():
+            cached = read_labels(store, [CATALOGUE_GRAPH])
+        else:
+            by_iri = {}
+            for row in catalogue_graph(layout()).query(engine_query("labels")):
+                zh, en = row.labelZh, row.labelEn
+                by_iri[str(row.term)] = Label(str(zh or en or ""), str(en or zh or ""))
+            cached = Labels(by_iri)
+        current_app.extensions["fscai.vocabulary"] = cached
+    return cached
