@@ -9,6 +9,7 @@ from mapper.commands.catalogue import catalogue
 from mapper.commands.gaps import COMMANDS as GAPS_COMMANDS
 from mapper.commands.load import COMMANDS as LOAD_COMMANDS
 from mapper.commands.ontology import ontology
+from mapper.commands.query import query_command
 from mapper.commands.report import COMMANDS as REPORT_COMMANDS
 from mapper.commands.serve import serve
 from mapper.commands.synth import COMMANDS as SYNTH_COMMANDS
@@ -30,5 +31,6 @@ main.add_command(catalogue)
 main.add_command(ontology)
 main.add_command(validate_command)
 main.add_command(serve)
+main.add_command(query_command)
 for command in LOAD_COMMANDS + GAPS_COMMANDS + REPORT_COMMANDS + SYNTH_COMMANDS:
     main.add_command(command)

@@ -1,0 +1,151 @@
+"""Read-only in layers: what a request may ask before anything reaches the store.
+
+The layers, each refusing with its own status and a bilingual message (:class:`Refusal`):
+
+1. size: a query longer than ``FSCAI_SPARQL_MAX_QUERY_BYTES`` -> 413;
+2. updates: SPARQL Update is refused (403) whatever the method (``update=`` parameter,
+   ``application/sparql-update`` body, or an update sent as ``query=``); the store is also opened
+   read-only and only ever given to ``Store.query``, which cannot run an update;
+3. ``SERVICE``: refused (403) before the store sees the query (pyoxigraph would fetch the remote
+   endpoint over HTTP), with :func:`mapper.store.guard.refuse_service`, which parses the query and
+   fails closed; a query the parser cannot read is refused (400, the parser's message);
+4. the deadline and the row cap, enforced around the store (see :mod:`web.sparql_pool` and
+   :mod:`web.sparql_results`).
+
+Why a lexer too: rdflib's SPARQL parser (pyparsing) takes 0.2-1 s on each of the library's
+queries (measured here), more than the queries themselves. So the full parse runs only when it can
+matter: when the word ``service`` occurs anywhere in the query text (in any case, after SPARQL's
+``\\u`` escapes are expanded everywhere, as rdflib does; Oxigraph expands them only in strings and
+IRIs, so this errs on the safe side) -- a SERVICE clause cannot exist without it -- or when a
+``FROM`` keyword is present (to read the dataset clause exactly). Otherwise a small
+lexer (strings, IRIs and comments blanked out) finds the query form; the store's own parser then
+reads the query, and its syntax errors come back as 400 with its message.
+
+>>> inspect("PREFIX ex: <http://ex/> SELECT * WHERE { ?s ?p 'FROM service' }").form
+'SELECT'
+>>> inspect("SELECT * FROM <http://ex/g> FROM NAMED <http://ex/h> { ?s ?p ?o }").dataset
+Requested(default=('http://ex/g',), named=('http://ex/h',))
+>>> inspect("INSERT DATA { <http://ex/s> <http://ex/p> 1 }")
+Traceback (most recent call last):
+    ...
+web.sparql_guard.Refusal: 唯讀端點，不接受 SPARQL Update / this endpoint is read-only: SPARQL Update is refused
+>>> inspect("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").status
+Traceback (most recent call last):
+    ...
+web.sparql_guard.Refusal: 不接受 SERVICE 子句 / SPARQL SERVICE clauses are refused: the store never queries another server
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from web.sparql_access import Requested
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+UPDATE_REFUSED = "唯讀端點，不接受 SPARQL Update / this endpoint is read-only: SPARQL Update is refused"
+SERVICE_REFUSED = ("不接受 SERVICE 子句 / SPARQL SERVICE clauses are refused: "
+                   "the store never queries another server")
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Strings (the four forms), IRIs (IRIREF: no spaces, no <>"{}|^`\) and comments, left to right.
+_OPAQUE = re.compile(r'''
+      '\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+    | """(?:[^"\\]|\\.|"(?!""))*"""
+    | '(?:[^'\\\n\r]|\\.)*'
+    | "(?:[^"\\\n\r]|\\.)*"
+    | <[^<>"{}|^`\\\x00-\x20]*>
+    | \#[^\n\r]*
+''', re.VERBOSE | re.DOTALL)
+# A keyword is a bare word: not a variable (?x $x), not part of a prefixed name (p:x, x:p).
+_KEYWORD = re.compile(r"(?<![?$@\w:.-])(" + "|".join(QUERY_FORMS + UPDATE_KEYWORDS) + r")(?![\w:-])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$@\w:.-])FROM(?![\w:-])", re.IGNORECASE)
+
+
+class Refusal(Exception):
+    """A request refused before or instead of running: HTTP ``status`` and a bilingual message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    form: str  # one of QUERY_FORMS
+    dataset: Requested | None  # the query's own FROM / FROM NAMED clauses, if any
+
+
+def check_size(query: str, max_bytes: int) -> None:
+    size = len(query.encode("utf-8"))
+    if size > max_bytes:
+        raise Refusal(413, f"查詢過長 / the query is too long: {size} bytes, at most {max_bytes}")
+
+
+@lru_cache(maxsize=1024)
+def inspect(query: str) -> QueryShape:
+    """The form and dataset clause of a query, refusing updates, SERVICE and what cannot be read."""
+    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    bare = _OPAQUE.sub(" ", expanded)
+    keyword = _KEYWORD.search(bare)
+    if keyword and keyword.group(1).upper() in UPDATE_KEYWORDS:
+        raise Refusal(403, UPDATE_REFUSED)
+    has_from = _FROM.search(bare) is not None
+    if "service" in expanded.lower() or has_from or keyword is None:
+        return _parsed_shape(query)
+    return QueryShape(keyword.group(1).upper(), None)
+
+
+def _parsed_shape(query: str) -> QueryShape:
+    """The slow, exact path: rdflib's parser through the store seam's SERVICE guard."""
+    from mapper.store import StoreError
+    from mapper.store.guard import _PARSER_LOCK, refuse_service
+
+    try:
+        refuse_service(query)
+    except StoreError as error:
+        if str(error).startswith("SPARQL SERVICE"):  # the guard's refusal, not a parse error
+            raise Refusal(403, SERVICE_REFUSED) from None
+        if _is_update(query):
+            raise Refusal(403, UPDATE_REFUSED) from None
+        raise Refusal(400, f"查詢語法錯誤 / malformed SPARQL query: {_parser_message(error)}") from None
+    from rdflib.plugins.sparql.algebra import translatePrologue
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    with _PARSER_LOCK:  # the guard keeps only its verdict, so the dataset clause needs a parse of its own
+        tree = parseQuery(query)
+    body = tree[1]
+    form = body.name.removesuffix("Query").upper()
+    clauses = dict.get(body, "datasetClause") or []
+    if not clauses:
+        return QueryShape(form, None)
+    prologue = translatePrologue(tree[0], None)
+    default = tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c)
+    named = tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c)
+    return QueryShape(form, Requested(default, named))
+
+
+def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    from mapper.store.guard import _PARSER_LOCK
+
+    try:
+        with _PARSER_LOCK:
+            parseUpdate(text)
+    except Exception:  # noqa: BLE001 (not an update either)
+        return False
+    return True
+
+
+def _parser_message(error: Exception) -> str:
+    return str(error).removeprefix("malformed SPARQL query: ")
+
+
+def check_update(text: str) -> None:
+    """An update request (``update=``, ``application/sparql-update``): always refused."""
+    raise Refusal(403, UPDATE_REFUSED)
