@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_analysis_compare import Timing, engine_comparison, proposed_shapes, query_comparison  # noqa: E402
+from bench_analysis_compare import engine_comparison, proposed_shapes, query_comparison  # noqa: E402
 from bench_analysis_pipeline import STEPS, run_pipeline, synthetic_institution  # noqa: E402
 
 from mapper.validate import load_shapes  # noqa: E402

@@ -48,7 +48,7 @@ from rdflib.term import Node
 
 from mapper.layout import Layout, project_layout
 from mapper.namespaces import CATALOGUE_GRAPH, FSC, FSCG, PREFIXES, SUBMISSION_GRAPH_PREFIX
-from mapper.validate_oxdata import OxData, OxView, copy_graph, oxigraph_of
+from mapper.validate_oxdata import OxData, copy_graph, oxigraph_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapper.store import Store
@@ -257,6 +257,20 @@ class Validator:
         return Validation(conforms=conforms, findings=findings, results=results, graph_iri=graph_iri)
 
 
+def _project_engine():
+    """The project's shapes and their compiled engine, kept while the shape files are unchanged."""
+    files = project_layout().shape_files()
+    return _compiled_shapes(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@lru_cache(maxsize=2)
+def _compiled_shapes(files: tuple) -> tuple[Graph, object]:
+    from mapper.validate_fast import FastEngine
+
+    shapes = load_shapes()
+    return shapes, FastEngine(shapes)
+
+
 def _named(iri: str):
     import pyoxigraph as ox
 
@@ -344,9 +358,9 @@ def validate_stored(store: "Store", graph_iri: str, *, shapes: Graph | None = No
         if store.ask(f"ASK {{ <{FSC.Evidence}> a <{OWL.Class}> }}", default_graphs=[CATALOGUE_GRAPH]):
             from mapper.validate_fast import FastEngine
 
-            shapes = load_shapes() if shapes is None else shapes
+            shapes, engine_ = _project_engine() if shapes is None else (shapes, FastEngine(shapes))
             data = OxData(embedded, (_named(graph_iri), _named(CATALOGUE_GRAPH)))
-            return run_fast(FastEngine(shapes), data, shapes, graph_iri)
+            return run_fast(engine_, data, shapes, graph_iri)
     if catalogue is None:
         catalogue = store.graph_triples(CATALOGUE_GRAPH)
         if len(catalogue) == 0:
