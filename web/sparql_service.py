@@ -55,6 +55,9 @@ class SparqlService:
 
     @classmethod
     def of(cls, app: Flask) -> SparqlService:
+        service = app.extensions.get(EXTENSION)
+        if service is not None:
+            return service
         with _CREATE_LOCK:
             service = app.extensions.get(EXTENSION)
             if service is None:
