@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from web.sparql_access import Dataset, Principal, Requested, effective_dataset
 from web.sparql_guard import Refusal, inspect
-from web.sparql_negotiation import choose, offered
+from web.sparql_negotiation import Format, choose, offered
 from web.sparql_results import serialize
 
 
@@ -63,7 +63,7 @@ def answer(job: Job, backend: Backend) -> Outcome:
             raise Refusal(406, f"無可接受之格式 / not acceptable: a {shape.form} query can answer in {offered(shape.form)}")
         requested = job.requested if job.requested is not None else shape.dataset
         dataset = effective_dataset(job.principal, requested, backend.graphs() if requested is None else ())
-        out = _run(backend, job, shape.form, dataset, fmt.name)
+        fmt, out = _run(backend, job, shape.form, dataset, fmt)
     except Refusal as refusal:
         return error(refusal.status, refusal.message)
     except SyntaxError as syntax:
@@ -73,11 +73,31 @@ def answer(job: Job, backend: Backend) -> Outcome:
     return Outcome(200, out.body, fmt.content_type, out.truncated, out.rows)
 
 
-def _run(backend: Backend, job: Job, form: str, dataset: Dataset, fmt: str):
+def _run(backend: Backend, job: Job, form: str, dataset: Dataset, fmt: Format):
     """Query and serialize in a frame of its own: pyoxigraph results must die in the thread that
     made them, and frames of ``answer`` can outlive it (rdflib's parser caches exceptions whose
-    tracebacks reach up the stack)."""
-    return serialize(backend.run(job.query, form, dataset), fmt, max_rows=job.max_rows)
+    tracebacks reach up the stack).
+
+    The form was read off the query text by a lexer; if the results are of another kind (the
+    lexer was misled), the format is chosen again for what the engine actually answered."""
+    results = backend.run(job.query, form, dataset)
+    actual = _form_of(results)
+    if actual != _form_of_kind(form):
+        fmt = choose(actual, job.accept)
+        if fmt is None:
+            raise Refusal(406, f"無可接受之格式 / not acceptable: a {actual} query can answer in {offered(actual)}")
+    return fmt, serialize(results, fmt.name, max_rows=job.max_rows)
+
+
+def _form_of(results: Any) -> str:
+    if isinstance(results, ox.QueryBoolean):
+        return "ASK"
+    return "SELECT" if isinstance(results, ox.QuerySolutions) else "CONSTRUCT"
+
+
+def _form_of_kind(form: str) -> str:
+    """CONSTRUCT and DESCRIBE answer alike (a graph)."""
+    return "CONSTRUCT" if form == "DESCRIBE" else form
 
 
 def error(status: int, message: str, *, retry_after: bool = False) -> Outcome:

@@ -441,3 +441,181 @@ def test_the_modules_examples_run(module):
 
     failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+# --- the protocol dataset against the query's own -----------------------------------------------
+
+DOC = f"{KASEI}data{{}}.rdf"
+#: The query names its own dataset: data1 as the default graph and as the one named graph.
+OWN_DATASET = (f"SELECT ?doc ?g FROM <{DOC.format(1)}> FROM NAMED <{DOC.format(1)}> WHERE {{ "
+               f"{{ ?doc a <{FOAF_DOCUMENT}> }} UNION {{ GRAPH ?g {{ ?doc a <{FOAF_DOCUMENT}> }} }} }}")
+
+
+def query_request(server, method: str, query: str, params: list[tuple[str, str]], headers: dict) -> Reply:
+    """GET (all in the URL), POST form (all in the body) or POST direct (parameters in the URL)."""
+    if method == "GET":
+        return send(server, "GET", "/sparql?" + urlencode([("query", query), *params]), headers=headers)
+    if method == "FORM":
+        return send(server, "POST", "/sparql", urlencode([("query", query), *params]).encode(), {**FORM, **headers})
+    return send(server, "POST", "/sparql?" + urlencode(params), query.encode(), {**DIRECT, **headers})
+
+
+def _doc_rows(reply: Reply) -> set[tuple[str, str]]:
+    import csv
+    import io
+
+    assert reply.status == 200, reply.body
+    return {(row["doc"], row["g"]) for row in csv.DictReader(io.StringIO(reply.body.decode()))}
+
+
+@pytest.mark.parametrize("method", ["GET", "FORM", "DIRECT"])
+@pytest.mark.parametrize("params, expected", [
+    ([], {(1, None), (1, 1)}),  # no protocol dataset: the query's FROM / FROM NAMED hold
+    ([("default-graph-uri", DOC.format(2))], {(2, None)}),  # replaces both: no named graph left
+    ([("named-graph-uri", DOC.format(2)), ("named-graph-uri", DOC.format(3))], {(2, 2), (3, 3)}),
+    ([("default-graph-uri", DOC.format(0)), ("default-graph-uri", DOC.format(3)), ("named-graph-uri", DOC.format(2))],
+     {(0, None), (3, None), (2, 2)}),
+], ids=["query-dataset", "default-graph-uri", "named-graph-uris", "both"])
+def test_the_protocol_dataset_overrides_the_querys_from(server, method, params, expected):
+    """SPARQL 1.1 Protocol §2.1.4: a dataset in the request replaces FROM / FROM NAMED entirely."""
+    reply = query_request(server, method, OWN_DATASET, params, regulator({"Accept": "text/csv"}))
+    assert _doc_rows(reply) == {(DOC.format(d), DOC.format(g) if g is not None else "") for d, g in expected}
+
+
+# --- one query, of a media type the endpoint reads ---------------------------------------------
+
+
+@pytest.mark.parametrize("method, path, body, headers", [
+    ("POST", "/sparql", b"query=ASK%20%7B%7D&query=ASK%20%7B%7D", FORM),
+    ("POST", "/sparql?query=ASK%20%7B%7D", b"query=ASK%20%7B%7D", FORM),
+    ("POST", "/sparql?query=ASK%20%7B%7D", b"ASK {}", DIRECT),
+    ("GET", "/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D", None, {}),
+], ids=["form-twice", "form-and-url", "direct-and-url", "get-twice"])
+def test_more_than_one_query_is_400(server, method, path, body, headers):
+    reply = send(server, method, path, body, headers)
+    assert reply.status == 400 and "exactly one query" in reply.body.decode()
+
+
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/plain"}, {"Content-Type": "application/json"},
+    {"Content-Type": "multipart/form-data; boundary=x"}, {},
+], ids=["text-plain", "json", "multipart", "none"])
+def test_a_post_of_another_media_type_is_415(server, headers):
+    reply = send(server, "POST", "/sparql", b"ASK {}", headers)
+    text = reply.body.decode()
+    assert reply.status == 415 and "unsupported media type" in text
+    assert "application/x-www-form-urlencoded" in text and "application/sparql-query" in text
+
+
+def test_a_query_in_another_charset_is_415(server):
+    reply = send(server, "POST", "/sparql", "ASK {}".encode("latin-1"),
+                 {"Content-Type": "application/sparql-query; charset=ISO-8859-1"})
+    assert reply.status == 415 and "UTF-8" in reply.body.decode()
+
+
+# --- negotiation: ASK, DESCRIBE, quality values -------------------------------------------------
+
+ASK_DATA1 = f"ASK {{ GRAPH <{DOC.format(1)}> {{ <{DOC.format(1)}> a <{FOAF_DOCUMENT}> }} }}"
+ASK_NOTHING = f"ASK {{ GRAPH <{DOC.format(1)}> {{ <{DOC.format(2)}> a <{FOAF_DOCUMENT}> }} }}"
+ASK_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+}
+
+
+@pytest.mark.parametrize("accept", list(ASK_TYPES))
+def test_ask_answers_in_the_format_asked(server, accept):
+    for query, expected in ((ASK_DATA1, True), (ASK_NOTHING, False)):
+        reply = send(server, "GET", "/sparql?" + urlencode({"query": query}), headers=regulator({"Accept": accept}))
+        assert reply.status == 200 and reply.media_type == accept
+        answer = ox.parse_query_results(reply.body, format=ASK_TYPES[accept])
+        assert isinstance(answer, ox.QueryBoolean) and bool(answer) is expected
+
+
+MEASURE = "https://w3id.org/fscai/guideline/draft/measure-2.1.3"
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json",
+                                    "application/rdf+xml"])
+def test_describe_answers_in_the_format_asked(server, accept):
+    reply = send(server, "GET", "/sparql?" + urlencode({"query": f"DESCRIBE <{MEASURE}>"}), headers={"Accept": accept})
+    assert reply.status == 200 and reply.media_type == accept
+    triples = list(ox.parse(reply.body, format=ox.RdfFormat.from_media_type(accept)))
+    named = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
+    assert len(triples) > 5 and named == {ox.NamedNode(MEASURE)}  # (and its blank nodes)
+
+
+@pytest.mark.parametrize("query, accept, expected", [
+    (CONSTRUCT, "text/turtle;q=0.2, application/ld+json;q=0.8", "application/ld+json"),
+    (CONSTRUCT, "application/rdf+xml;q=0.5, application/n-triples", "application/n-triples"),
+    (CONSTRUCT, "text/turtle;q=0, */*", "application/n-triples"),  # q=0: anything but Turtle
+    (CONSTRUCT, "application/*;q=0.3, application/rdf+xml;q=0.4", "application/rdf+xml"),
+    (SELECT, "application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+    (SELECT, "text/*", "text/csv"),
+    (SELECT, "text/csv;q=0.1, text/tab-separated-values;q=0.2", "text/tab-separated-values"),
+    ("ASK {}", "text/csv;q=1.0, application/sparql-results+xml;q=0.01", "application/sparql-results+xml"),
+])
+def test_quality_values_decide(server, query, accept, expected):
+    reply = send(server, "GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": accept})
+    assert reply.status == 200 and reply.media_type == expected, reply.body[:200]
+    if expected in GRAPH_TYPES.values():
+        assert list(ox.parse(reply.body, format=ox.RdfFormat.from_media_type(expected)))
+    elif expected == "text/csv":  # (pyoxigraph does not read CSV results back)
+        assert reply.body.decode().splitlines()[0] == "measure,notation"
+    else:
+        ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.from_media_type(expected))
+
+
+@pytest.mark.parametrize("query, accept, expected", [
+    # A prefix named like a query form: the lexer must not take it for the form.
+    (f"PREFIX select.a: <http://example.org/> CONSTRUCT {{ ?d a <{FOAF_DOCUMENT}> }} "
+     f"WHERE {{ GRAPH <{DOC.format(1)}> {{ ?d a <{FOAF_DOCUMENT}> }} }}", "text/turtle", "text/turtle"),
+    (f"PREFIX ask.x: <http://example.org/> SELECT ?d WHERE {{ GRAPH <{DOC.format(1)}> {{ ?d a <{FOAF_DOCUMENT}> }} }}",
+     "text/csv", "text/csv"),
+    # An escaped line feed in a comment ends it for the lexer, not for Oxigraph.
+    (f"# \\u000A select\nCONSTRUCT {{ ?d a <{FOAF_DOCUMENT}> }} WHERE {{ GRAPH <{DOC.format(1)}> {{ ?d a <{FOAF_DOCUMENT}> }} }}",
+     None, "text/turtle"),
+], ids=["prefix-select", "prefix-ask", "escaped-newline-in-comment"])
+def test_the_answer_has_the_form_the_engine_ran(server, query, accept, expected):
+    reply = send(server, "POST", "/sparql", query.encode(), regulator({**DIRECT, **({"Accept": accept} if accept else {})}))
+    assert reply.status == 200 and reply.media_type == expected, reply.body[:300]
+    if expected == "text/turtle":
+        assert [t.subject.value for t in ox.parse(reply.body, format=ox.RdfFormat.TURTLE)] == [DOC.format(1)]
+    else:
+        assert reply.body.decode().split() == ["d", DOC.format(1)]
+
+
+# --- service description: HEAD, 406 -----------------------------------------------------------
+
+
+def test_head_of_the_service_description(server):
+    reply = send(server, "HEAD", "/sparql")
+    assert reply.status == 200 and reply.media_type == "text/turtle" and reply.body == b""
+    assert reply.headers["access-control-allow-origin"] == "*"
+    assert int(reply.headers["content-length"]) == len(send(server, "GET", "/sparql").body)
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql?" + urlencode({"query": SELECT})])
+def test_an_unsupported_accept_is_406(server, path):
+    reply = send(server, "GET", path, headers={"Accept": "image/png"})
+    assert reply.status == 406 and "not acceptable" in reply.body.decode()
+
+
+# --- CORS on every refusal --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, path, body, headers, status", [
+    ("GET", "/sparql?update=CLEAR%20ALL", None, {}, 403),
+    ("POST", "/sparql", b"ASK {}", {"Content-Type": "text/plain"}, 415),
+    ("GET", "/sparql?query=ASK%20%7B%7D", None, {"Authorization": "Bearer not-a-configured-token-at-all"}, 401),
+    ("GET", "/sparql?query=ASK%20%7B%7D", None, {"Accept": "text/csv"}, 406),
+    ("DELETE", "/sparql", None, {}, 405),
+    ("POST", "/sparql", b"query=ASK%20%7B%7D", {**FORM, **bearer("regulator")}, 200),
+], ids=["403", "415", "401", "406", "405", "post-200"])
+def test_cors_on_every_answer(server, method, path, body, headers, status):
+    reply = send(server, method, path, body, {"Origin": "https://analyst.example", **headers})
+    assert reply.status == status, reply.body
+    assert reply.headers["access-control-allow-origin"] == "*"
+    assert "X-FSCAI-Truncated" in reply.headers["access-control-expose-headers"]

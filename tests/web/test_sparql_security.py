@@ -141,6 +141,47 @@ def test_updates_are_refused_and_change_nothing(tiny, method, params, body):
     assert _dump(tiny) == before
 
 
+def _update_texts(port: int) -> dict[str, str]:
+    return {
+        "insert-data": "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> <https://example.org/p> 1 } }",
+        "delete-where": "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "load": f"LOAD <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <https://example.org/g>",
+        "clear": "CLEAR ALL",
+        "drop": f"DROP GRAPH <{CATALOGUE}>",
+    }
+
+
+@pytest.mark.parametrize("kind", list(_update_texts(0)))
+@pytest.mark.parametrize("way", ["sparql-update", "update-form", "update-url"])
+def test_every_update_is_refused_every_way(tiny, listener, kind, way):
+    update = _update_texts(listener.port)[kind]
+    before = _dump(tiny)
+    heads = bearer("regulator")
+    if way == "sparql-update":
+        request = Request(tiny.sparql, data=update.encode(), method="POST",
+                          headers={**heads, "Content-Type": "application/sparql-update"})
+    elif way == "update-form":
+        request = Request(tiny.sparql, data=urlencode({"update": update}).encode(), method="POST",
+                          headers={**heads, "Content-Type": "application/x-www-form-urlencoded"})
+    else:
+        request = Request(f"{tiny.sparql}?{urlencode({'update': update})}", headers=heads)
+    with pytest.raises(HTTPError) as refused:
+        urlopen(request, timeout=30)
+    assert refused.value.code == 403
+    assert "read-only" in refused.value.read().decode()
+    assert _dump(tiny) == before
+    if kind == "load":
+        time.sleep(0.3)
+        assert listener.connections == 0  # LOAD never fetched anything
+
+
+def test_the_listener_sees_what_a_load_would_fetch(listener):
+    """The control for LOAD: a writable pyoxigraph store fetches the document."""
+    with pytest.raises(OSError):
+        ox.Store().update(_update_texts(listener.port)["load"])
+    assert listener.connections >= 1
+
+
 def test_the_workers_store_is_read_only_underneath(tmp_path):
     """Even past the guard, a worker's store could not be written: it is opened read-only."""
     path = make_store(tmp_path / "store", tiny_nquads())
@@ -199,17 +240,44 @@ def _service_queries(port: int) -> list[str]:
         f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"ASK FROM <{CATALOGUE}> {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ BIND (<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"select * where {{ {{ select ?s where {{ service <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z FILTER NOT EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ ?x ?y ?z }} UNION {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"DESCRIBE ?s WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        *_service_in_disguise(url),
     ]
 
 
-def test_the_listener_sees_what_pyoxigraph_would_send(listener):
+def _service_in_disguise(url: str) -> list[str]:
+    """SERVICE clauses rdflib's parser reads differently from Oxigraph: rdflib expands \\u escapes
+    everywhere before parsing and ends a comment at a line feed only; Oxigraph runs the clause."""
+    return [
+        # A carriage return ends the comment for Oxigraph (SPARQL's EOL), not for rdflib.
+        f"SELECT * WHERE {{ # note\rSERVICE <{url}> {{ ?s ?p ?o }}\n}}",
+        # An escaped line feed in a comment: rdflib sees a long string hiding the clause.
+        f'SELECT * WHERE {{ BIND(CONCAT("a" # \\u000A, """\n) AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} '
+        f'BIND(CONCAT("b" # """\n) AS ?y) }}',
+        # An escaped quote in a string: rdflib sees a long string hiding the clause.
+        f'SELECT * WHERE {{ BIND(CONCAT("\\u0022", "") AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} '
+        f'BIND(CONCAT("\\u0022", "") AS ?y) }}',
+    ]
+
+
+SERVICE_QUERIES = len(_service_queries(0))
+
+
+@pytest.mark.parametrize("query", [lambda url: f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                                   *(lambda url, i=i: _service_in_disguise(url)[i] for i in range(3))],
+                         ids=["plain", "carriage-return", "escaped-newline", "escaped-quote"])
+def test_the_listener_sees_what_pyoxigraph_would_send(listener, query):
     """The control: without the guard, pyoxigraph itself connects to a SERVICE endpoint."""
     with pytest.raises(OSError):
-        list(ox.Store().query(_service_queries(listener.port)[0]))
+        list(ox.Store().query(query(f"http://127.0.0.1:{listener.port}/sparql")))
     assert listener.connections >= 1
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(SERVICE_QUERIES))
 @pytest.mark.parametrize("method", ["GET", "FORM", "DIRECT"])
 def test_service_is_refused_and_nothing_leaves(tiny, listener, index, method):
     status, _, body = ask(tiny, _service_queries(listener.port)[index], "regulator", method=method)
@@ -301,6 +369,13 @@ def test_a_request_may_lower_the_deadline_never_raise_it(limited):
     assert status == 503 and 2.5 < time.monotonic() - started < 4.5  # the setting, 3 s, not 1000
 
 
+@pytest.mark.parametrize("method", ["FORM", "DIRECT"])
+def test_the_timeout_parameter_works_on_post_too(limited, method):
+    _wait_for_full_pool(limited)
+    assert ask(limited, SIMPLE, method=method, extra={"timeout": "0.5"})[1]["x-fscai-timeout-s"] == "0.5"
+    assert ask(limited, SIMPLE, method=method, extra={"timeout": "1000"})[1]["x-fscai-timeout-s"] == "3"
+
+
 def test_when_every_worker_is_busy_a_request_gets_503_in_time(limited):
     _wait_for_full_pool(limited)
     slow = [threading.Thread(target=ask, args=(limited, PATHOLOGICAL, "regulator")) for _ in range(2)]
@@ -344,6 +419,15 @@ def test_construct_is_capped_too(limited):
     status, headers, body = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="application/n-triples")
     assert status == 200 and headers["x-fscai-truncated"] == "true"
     assert len(body.strip().splitlines()) == 5
+
+
+def test_construct_as_text_plain_is_flagged_too(limited):
+    """text/plain is N-Triples' old media type: a cut graph says so there as well."""
+    status, headers, body = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="text/plain")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
+    assert len(list(ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES))) == 5
+    assert headers["x-fscai-truncated"] == "true" and headers["x-fscai-row-limit"] == "5"
+    assert headers["x-fscai-rows"] == "5"
 
 
 def test_at_the_cap_nothing_is_flagged(limited):
@@ -489,6 +573,44 @@ def test_the_regulator_reads_everything(tiny):
     assert "DEFAULT-GRAPH" in body  # the union default graph covers the store's own default graph too
 
 
+DER_A = next(g for g, who in TINY_GRAPHS.items() if who == UBN_A and "/derived/" in g)
+
+
+@pytest.mark.parametrize("method", ["GET", "FORM", "DIRECT"])
+def test_a_requested_dataset_keeps_only_the_graphs_the_token_reads(tiny, method):
+    """Own, another institution's, an unrelated graph and the catalogue asked for: the rest is dropped."""
+    query = f"SELECT ?o WHERE {{ ?s <{TAG}> ?o }}"
+    extra = {"default-graph-uri": [SUB_A[0], SUB_B, OTHER_GRAPH, CATALOGUE]}
+    for role, expected in ((UBN_A, {SUB_A[0], CATALOGUE}), (UBN_B, {SUB_B, CATALOGUE}), (None, {CATALOGUE}),
+                           ("regulator", {SUB_A[0], SUB_B, OTHER_GRAPH, CATALOGUE})):
+        status, _, body = ask(tiny, query, role, method=method, extra=extra)
+        assert status == 200 and set(body.split()[1:]) == expected, (role, body)
+
+
+@pytest.mark.parametrize("extra, expected_a, expected_regulator", [
+    ({}, {SUB_A[1]}, {SUB_A[1], SUB_B}),  # the query's FROM NAMED, narrowed to the token's graphs
+    ({"named-graph-uri": [SUB_B, DER_A]}, {DER_A}, {SUB_B, DER_A}),  # the protocol's replaces it
+], ids=["from-named", "named-graph-uri-over-from-named"])
+def test_from_named_and_named_graph_uri_are_narrowed(tiny, extra, expected_a, expected_regulator):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{SUB_B}> FROM NAMED <{SUB_A[1]}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    for role, expected in ((UBN_A, expected_a), ("regulator", expected_regulator)):
+        status, _, body = ask(tiny, query, role, extra=extra)
+        assert status == 200 and set(body.split()[1:]) == expected, (role, body)
+
+
+@pytest.mark.parametrize("role", [UBN_A, UBN_B, None, "regulator"], ids=["institution-a", "institution-b", "public",
+                                                                         "regulator"])
+def test_the_service_description_names_the_graphs_the_token_reads(tiny, role):
+    import rdflib
+
+    request = Request(tiny.sparql, headers={"Accept": "text/turtle", **bearer(role)})
+    with urlopen(request, timeout=30) as response:
+        graph = rdflib.Graph().parse(data=response.read(), format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    names = {str(name) for name in graph.objects(None, sd.name)}
+    assert names == (set(TINY_GRAPHS) if role == "regulator" else set(_allowed(role)))
+
+
 @pytest.mark.parametrize("name", ["graph-variable", "from", "from-named", "default-graph-uri", "named-graph-uri",
                                   "union", "construct", "describe", "shared-subject"])
 def test_no_leak_behind_a_remote_server(remote, name):
@@ -501,8 +623,10 @@ def test_no_leak_behind_a_remote_server(remote, name):
     assert all(graph in body for graph in TINY_GRAPHS)
 
 
-def test_service_is_refused_before_the_remote_server(remote, listener):
-    status, _, _ = ask(remote, _service_queries(listener.port)[0], "regulator")
+@pytest.mark.parametrize("index", [0, SERVICE_QUERIES - 3, SERVICE_QUERIES - 2, SERVICE_QUERIES - 1],
+                         ids=["plain", "carriage-return", "escaped-newline", "escaped-quote"])
+def test_service_is_refused_before_the_remote_server(remote, listener, index):
+    status, _, _ = ask(remote, _service_queries(listener.port)[index], "regulator")
     assert status == 403
     time.sleep(0.3)
     assert listener.connections == 0
