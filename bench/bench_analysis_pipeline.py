@@ -19,7 +19,6 @@ from mapper.catalogue_store import install_catalogue
 from mapper.classify import classify
 from mapper.gaps import compute_gaps
 from mapper.load import Limits, load_submission
-from mapper.ontology import catalogue_graph
 from mapper.report import render
 from mapper.store import open_store
 from mapper.synth import REFERENCE_DATE, synthesise
@@ -67,7 +66,7 @@ def run_pipeline(institution: Institution, *, as_of: dt.date = REFERENCE_DATE, e
     started = time.perf_counter()
     store = open_store("memory:")
     try:
-        catalogue = step("catalogue", lambda: (install_catalogue(store), read_catalogue(catalogue_graph()))[1])
+        catalogue = step("catalogue", lambda: (install_catalogue(store), read_catalogue(store))[1])
         submission = step("load", lambda: load_submission(store, [institution.path], limits=LIMITS))
         classification = step("classify", lambda: classify(store, submission.graph_iri))
         validation = step("validate", lambda: validate_institution(store, submission.ubn))

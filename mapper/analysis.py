@@ -21,7 +21,6 @@ from mapper.classify import Classification, classify
 from mapper.gaps import Gap, compute_gaps
 from mapper.layout import Layout, project_layout
 from mapper.namespaces import SUBMISSION_GRAPH_PREFIX
-from mapper.ontology import catalogue_graph
 from mapper.store import Store
 
 
@@ -90,7 +89,7 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
     layout = layout or project_layout()
     if install:
         install_catalogue(store, layout)
-    catalogue = catalogue or read_catalogue(catalogue_graph(layout))
+    catalogue = catalogue or read_catalogue(store)  # the catalogue graph classify and gaps read
     classification = classify(store, submission_graph)
     gaps = compute_gaps(store, classification, catalogue, as_of)
     institution = _institution_iri(store, submission_graph)

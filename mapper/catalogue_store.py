@@ -6,19 +6,34 @@ next run with no other step.
 
 from __future__ import annotations
 
+from mapper.catalogue import Catalogue, read_catalogue
 from mapper.layout import Layout, project_layout
 from mapper.namespaces import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX
-from mapper.ontology import catalogue_graph
-from mapper.store import Store
+from mapper.ontology import knowledge_ntriples
+from mapper.store import Store, open_store
 
 DERIVED_GRAPH_PREFIX = "https://w3id.org/fscai/graph/derived/"
 
 
 def install_catalogue(store: Store, layout: Layout | None = None) -> int:
     """Replace the store's catalogue graph with the layout's knowledge; return its triple count."""
-    graph = catalogue_graph(layout or project_layout())
-    store.replace_graph(CATALOGUE_GRAPH, graph.serialize(format="nt", encoding="utf-8"))
-    return len(graph)
+    data = knowledge_ntriples(layout or project_layout())
+    store.replace_graph(CATALOGUE_GRAPH, data)
+    return data.count(b"\n")
+
+
+def layout_catalogue(layout: Layout | None = None) -> Catalogue:
+    """The catalogue records of the layout's Turtle, read through a throw-away in-memory store.
+
+    >>> layout_catalogue().measure("2.1.3").label.zh
+    '提供救濟管道'
+    """
+    store = open_store("memory:")
+    try:
+        install_catalogue(store, layout)
+        return read_catalogue(store)
+    finally:
+        store.close()
 
 
 def derived_graph(submission_graph: str) -> str:

@@ -72,12 +72,8 @@ def derive(store: Store, submission_graph: str) -> str:
     graphs = _graphs(submission_graph)
     rules = store.select(query_text("derivation-rules"), default_graphs=[CATALOGUE_GRAPH])
     for rule in rules:
-        derived = store.construct(str(rule["construct"]), default_graphs=graphs)
-        if len(derived):
-            store.add_to_graph(target, derived.serialize(format="nt", encoding="utf-8"))
-    verdicts = store.construct(query_text("applicability"), default_graphs=graphs)
-    if len(verdicts):
-        store.add_to_graph(target, verdicts.serialize(format="nt", encoding="utf-8"))
+        store.construct_into(target, str(rule["construct"]), default_graphs=graphs)
+    store.construct_into(target, query_text("applicability"), default_graphs=graphs)
     return target
 
 
@@ -86,7 +82,7 @@ def read_classification(store: Store, submission_graph: str) -> Classification:
     graphs = _graphs(submission_graph)
     labels = read_labels(store, graphs)
     tiers = []
-    for row in store.select(query_text("tiers"), default_graphs=graphs):
+    for row in store.select_values(query_text("tiers"), default_graphs=graphs):
         explanation = None
         if row.get("explanationZh") is not None:
             explanation = Label(str(row["explanationZh"]), str(row.get("explanationEn") or ""))
@@ -97,7 +93,7 @@ def read_classification(store: Store, submission_graph: str) -> Classification:
             missing_factors=tuple(sorted(str(row.get("missingFactors") or "").split())),
         ))
     verdicts = []
-    for row in store.select(query_text("verdicts"), default_graphs=graphs):
+    for row in store.select_values(query_text("verdicts"), default_graphs=graphs):
         verdicts.append(Verdict(
             measure=str(row["measure"]), subject=str(row["subject"]), rule=str(row["rule"]),
             verdict=VERDICTS[str(row["verdict"])], why=Label(str(row["whyZh"]), str(row["whyEn"])),

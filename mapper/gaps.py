@@ -72,7 +72,7 @@ class Gap:
 
 def read_gap_kinds(store: Store) -> dict[str, GapKind]:
     kinds = {}
-    for row in store.select(query_text("gap-kinds"), default_graphs=[CATALOGUE_GRAPH]):
+    for row in store.select_values(query_text("gap-kinds"), default_graphs=[CATALOGUE_GRAPH]):
         iri = str(row["kind"])
         kinds[iri] = GapKind(iri, iri.rsplit("#", 1)[-1], int(row["order"]),
                              Label(str(row["labelZh"]), str(row["labelEn"])),
@@ -90,7 +90,7 @@ def compute_gaps(store: Store, classification: Classification, catalogue: Catalo
     measures = {m.iri: m for m in catalogue.measures}
     labels = classification.labels
     gaps = []
-    for row in store.select(with_as_of(query_text("gaps"), as_of), default_graphs=graphs):
+    for row in store.select_values(with_as_of(query_text("gaps"), as_of), default_graphs=graphs):
         measure = measures.get(str(row["measure"]))
         if measure is None:
             continue  # a rule for a measure the catalogue no longer has; the gates report it

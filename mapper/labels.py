@@ -26,7 +26,7 @@ class Labels:
 
 def read_labels(store: Store, graphs: Sequence[str]) -> Labels:
     by_iri = {}
-    for row in store.select(query_text("labels"), default_graphs=list(graphs)):
+    for row in store.select_values(query_text("labels"), default_graphs=list(graphs)):
         zh, en = row.get("labelZh"), row.get("labelEn")
         by_iri[str(row["term"])] = Label(str(zh or en or ""), str(en or zh or ""))
     return Labels(by_iri)

@@ -960,7 +960,7 @@ def load_submission(store: "Store", paths: Iterable[str | os.PathLike[str]], *,
 
 def catalogue_terms_from(store: "Store") -> frozenset[str]:
     """IRIs of every subject in the catalogue graph of ``store``."""
-    rows = store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+    rows = store.select_values("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
                         default_graphs=[CATALOGUE_GRAPH])
     return frozenset(str(row["s"]) for row in rows if "s" in row)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from flask import current_app
 
 from mapper.analysis import Analysis, analyse, institution_of, latest_graphs, submission_graphs
-from mapper.catalogue import Catalogue, read_catalogue
-from mapper.catalogue_store import install_catalogue
+from mapper.catalogue import Catalogue
+from mapper.catalogue_store import install_catalogue, layout_catalogue
 from mapper.layout import project_layout
-from mapper.ontology import catalogue_graph
 from web import as_of
 from web.store_access import get_store
 
@@ -24,7 +23,7 @@ def layout():
 def catalogue() -> Catalogue:
     cached = current_app.extensions.get("fscai.catalogue")
     if cached is None:
-        cached = read_catalogue(catalogue_graph(layout()))
+        cached = layout_catalogue(layout())
         current_app.extensions["fscai.catalogue"] = cached
     return cached
 

@@ -21,12 +21,6 @@ IRIs, so this errs on the safe side) -- a SERVICE clause cannot exist without it
 lexer (strings, IRIs and comments blanked out) finds the query form; the store's own parser then
 reads the query, and its syntax errors come back as 400 with its message.
 
-rdflib and Oxigraph do not read every text alike: rdflib expands ``\\u`` escapes everywhere before
-parsing (so an escaped quote in a string, or an escaped newline in a comment, can hide a real
-``SERVICE`` clause from it) and ends a comment only at a line feed (Oxigraph, as SPARQL says, also
-at a carriage return). So the SERVICE check also parses the query as Oxigraph reads it
-(:func:`_engine_view`), and refuses it if either reading has a SERVICE clause.
-
 >>> inspect("PREFIX ex: <http://ex/> SELECT * WHERE { ?s ?p 'FROM service' }").form
 'SELECT'
 >>> inspect("SELECT * FROM <http://ex/g> FROM NAMED <http://ex/h> { ?s ?p ?o }").dataset
@@ -115,10 +109,7 @@ def _parsed_shape(query: str) -> QueryShape:
     from mapper.store.guard import _PARSER_LOCK, refuse_service
 
     try:
-        refuse_service(query)
-        engine = _engine_view(query)
-        if engine != query:
-            refuse_service(engine)
+        refuse_service(query)  # also as Oxigraph reads the text (see mapper.store.guard)
     except StoreError as error:
         if str(error).startswith("SPARQL SERVICE"):  # the guard's refusal, not a parse error
             raise Refusal(403, SERVICE_REFUSED) from None
@@ -139,23 +130,6 @@ def _parsed_shape(query: str) -> QueryShape:
     default = tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c)
     named = tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c)
     return QueryShape(form, Requested(default, named))
-
-
-#: A backslash pair, or a \u / \U escape (Oxigraph expands those in strings and IRIs only).
-_ENGINE_ESCAPE = re.compile(r"\\\\|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_LONE_CR = re.compile(r"\r(?!\n)")
-
-
-def _engine_view(query: str) -> str:
-    r"""The query with the same structure for rdflib as for Oxigraph: each escape (where Oxigraph
-    allows one, in a string or an IRI, it is content) becomes plain letters, so rdflib expands
-    nothing, and a carriage return not followed by a line feed becomes one, so comments end where
-    Oxigraph ends them (a query with CRLF line ends and no escape is read once only).
-
-    >>> _engine_view('SELECT ("\\u0022" AS ?x) {} # a\rb')
-    'SELECT ("X" AS ?x) {} # a\nb'
-    """
-    return _LONE_CR.sub("\n", _ENGINE_ESCAPE.sub(lambda m: "XX" if m.group(0) == "\\\\" else "X", query))
 
 
 def _is_update(text: str) -> bool:

@@ -41,13 +41,12 @@ def fail(message: str, code: int) -> None:
 
 def read_catalogue_cached(layout):
     """The layout's catalogue records, read once per process while its Turtle files are unchanged."""
-    from mapper.catalogue import read_catalogue
-    from mapper.ontology import catalogue_graph
+    from mapper.catalogue_store import layout_catalogue
 
     key = (str(layout.root), *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in layout.knowledge_files()))
     if key not in _CATALOGUE_CACHE:
         _CATALOGUE_CACHE.clear()
-        _CATALOGUE_CACHE[key] = read_catalogue(catalogue_graph(layout))
+        _CATALOGUE_CACHE[key] = layout_catalogue(layout)
     return _CATALOGUE_CACHE[key]
 
 

@@ -59,11 +59,25 @@ class Store(Protocol):
     def select(self, query: str, *, default_graphs: Sequence[str] | None = None,
                named_graphs: Sequence[str] | None = None) -> list[Row]: ...
 
+    def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                      named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
+        """Run a SELECT query; each term as the string ``str()`` gives of what :meth:`select`
+        returns (an IRI, a literal's lexical form, a blank node's label), without building
+        rdflib terms: reading 40,000 verdict rows takes a third of the time."""
+
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool: ...
 
     def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
                   named_graphs: Sequence[str] | None = None) -> Graph: ...
+
+    def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
+                       named_graphs: Sequence[str] | None = None) -> int:
+        """Run a CONSTRUCT query and add its triples to ``graph``; return how many it made.
+
+        The same as ``add_to_graph(graph, construct(query).serialize())``, without bringing the
+        triples through rdflib: the derived graphs of large submissions hold ~10^5 triples.
+        """
 
     def replace_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
         """Atomically replace the content of ``graph`` with ``data`` (created if absent)."""

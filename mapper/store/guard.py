@@ -7,6 +7,12 @@ rdflib's SPARQL 1.1 parser and a query that does not parse is refused too, so on
 parse tree decides, never a text search (``SERVICE`` inside a string, an IRI or a comment
 is just text).
 
+rdflib and Oxigraph do not read every text alike: rdflib expands ``\\u`` escapes everywhere before
+parsing (so an escaped quote in a string, or an escaped newline in a comment, can hide a real
+``SERVICE`` clause from it) and ends a comment only at a line feed (Oxigraph, as SPARQL says, also
+at a carriage return). So the SERVICE check also parses the query as Oxigraph reads it
+(:func:`engine_view`), and refuses it if either reading has a SERVICE clause.
+
 >>> refuse_service('SELECT ?s WHERE { ?s ?p "uses a SERVICE" } # SERVICE <http://x/>')
 >>> refuse_service('select * where { service <http://example.org/sparql> { ?s ?p ?o } }')
 Traceback (most recent call last):
@@ -16,6 +22,7 @@ mapper.store.StoreError: SPARQL SERVICE clauses are refused: the store never que
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -45,8 +52,26 @@ def refuse_service(query: str) -> None:
         ...
     mapper.store.StoreError: malformed SPARQL query: Expected {SelectQuery | ConstructQuery | DescribeQuery | AskQuery}, found 'SELEC'...
     """
-    if _uses_service(query):
+    if _uses_service(query) or ((engine := engine_view(query)) != query and _uses_service(engine)):
         raise StoreError("SPARQL SERVICE clauses are refused: the store never queries another server")
+
+
+#: A backslash pair, or a \u / \U escape (Oxigraph expands those in strings and IRIs only).
+_ENGINE_ESCAPE = re.compile(r"\\\\|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def engine_view(query: str) -> str:
+    r"""The query with the same structure for rdflib as for Oxigraph: each escape (where Oxigraph
+    allows one, in a string or an IRI, it is content) becomes plain letters, so rdflib expands
+    nothing, and a carriage return not followed by a line feed becomes one, so comments end where
+    Oxigraph ends them (a query with CRLF line ends and no escape is read once only).
+
+    >>> engine_view('SELECT ("\\u0022" AS ?x) {} # a\rb')
+    'SELECT ("X" AS ?x) {} # a\nb'
+    """
+    return _LONE_CR.sub("\n", _ENGINE_ESCAPE.sub(lambda m: "XX" if m.group(0) == "\\\\" else "X", query))
+
 
 
 @lru_cache(maxsize=512)

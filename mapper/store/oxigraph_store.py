@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 
 import threading
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -29,6 +30,8 @@ from mapper.store import Row, StoreError
 from mapper.store.guard import refuse_service
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Where replace_graph() stages data before moving it in place; never left behind.
+STAGING_PREFIX = "urn:fscai:staging:"
 _PARSER_LOCK = threading.Lock()
 
 
@@ -70,6 +73,16 @@ def rows_from_solutions(solutions: ox.QuerySolutions) -> list[Row]:
     names = [variable.value for variable in solutions.variables]
     return [
         {name: to_rdflib(term) for name, term in zip(names, solution) if term is not None}
+        for solution in solutions
+    ]
+
+
+def values_from_solutions(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
+    """SELECT solutions as rows of plain strings (``term.value``); unbound variables are left out."""
+    names = [variable.value for variable in solutions.variables]
+    return [
+        {name: term.value if not isinstance(term, ox.Triple) else str(term)
+         for name, term in zip(names, solution) if term is not None}
         for solution in solutions
     ]
 
@@ -196,6 +209,23 @@ class OxigraphStore:
             # to a reference cycle the collector may break on another (waitress) thread.
             del results
 
+    def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                      named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
+        """Run a SELECT query; one dict of plain strings per solution.
+
+        >>> store = OxigraphStore(None)
+        >>> store.add_to_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "2025-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .')
+        >>> store.select_values("SELECT ?s ?o WHERE { ?s ?p ?o }")
+        [{'s': 'https://example.org/s', 'o': '2025-01-01'}]
+        """
+        results = self._query(query, default_graphs, named_graphs)
+        if not isinstance(results, ox.QuerySolutions):
+            raise StoreError("select_values() needs a SELECT query")
+        try:
+            return values_from_solutions(results)
+        finally:
+            del results  # on this thread (see select)
+
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:
         """Run an ASK query.
@@ -229,6 +259,33 @@ class OxigraphStore:
         finally:
             del results
 
+    def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
+                       named_graphs: Sequence[str] | None = None) -> int:
+        """Run a CONSTRUCT query and add its triples to ``graph`` in one transaction.
+
+        >>> store = OxigraphStore(None)
+        >>> store.add_to_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "a" .')
+        >>> store.construct_into("https://example.org/b", "CONSTRUCT { ?s <https://example.org/q> ?o } WHERE { ?s ?p ?o }",
+        ...                      default_graphs=["https://example.org/a"])
+        1
+        >>> [str(r["p"]) for r in store.select("SELECT ?p WHERE { GRAPH <https://example.org/b> { ?s ?p ?o } }")]
+        ['https://example.org/q']
+        """
+        target = named_node(graph)
+        results = self._query(query, default_graphs, named_graphs)
+        if not isinstance(results, ox.QueryTriples):
+            raise StoreError("construct_into() needs a CONSTRUCT or DESCRIBE query")
+        try:
+            # Read the whole result before writing: the query reads the store being written.
+            quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in results]
+        finally:
+            del results
+        try:
+            self._live().extend(quads)
+        except OSError as error:
+            raise StoreError(f"cannot write to {graph}: {error}") from error
+        return len(quads)
+
     def _query(self, query: str, default_graphs: Sequence[str] | None,
                named_graphs: Sequence[str] | None) -> Any:
         refuse_service(query)
@@ -243,29 +300,61 @@ class OxigraphStore:
     # writes
 
     def replace_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
-        """Atomically replace ``graph`` with ``data``: one SPARQL update, DROP then INSERT DATA.
+        """Atomically replace ``graph`` with ``data``.
 
-        Data is parsed before anything is touched, so bad data leaves the graph as it was.
+        Bad data leaves the graph as it was: every write below is one transaction. A graph the
+        store does not hold yet is written directly; an existing one is replaced by writing the
+        data to a fresh staging graph, then one SPARQL ``MOVE`` puts it in place: readers see the
+        old graph or the new one, never a mix. (Writing the data into a DROP + INSERT DATA update
+        text, as before, made Oxigraph parse 500,000 triples a second time as SPARQL: ~7 s.)
 
         >>> store = OxigraphStore(None)
         >>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "old" .')
         >>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "new" .')
         >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")]
         ['new']
+        >>> store.replace_graph("https://example.org/a", b"<https://example.org/s> .")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        mapper.store.StoreError: invalid application/n-triples data: ...
+        >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")], store.graphs()
+        (['new'], ['https://example.org/a'])
         """
         target = named_node(graph)
-        quads = parse_rdf(data, media_type, base_iri=graph)
-        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._update(f"DROP SILENT GRAPH {target} ; INSERT DATA {{ GRAPH {target} {{ {body} }} }}")
+        store = self._live()
+        existing = store.contains_named_graph(target)
+        into = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}") if existing else target
+        try:
+            self._write(into, data, media_type, base_iri=graph)
+            if existing:
+                if store.contains_named_graph(into):
+                    self._update(f"MOVE GRAPH {into} TO GRAPH {target}")
+                else:  # no triples: the new graph is empty
+                    self._update(f"DROP SILENT GRAPH {target}")
+        finally:
+            if existing and self._store is not None and self._store.contains_named_graph(into):
+                self._store.remove_graph(into)
+
+    def _write(self, graph: ox.NamedNode, data: bytes, media_type: str, *, base_iri: str) -> None:
+        """Add ``data`` to ``graph`` in one transaction. Data without blank nodes in a triple format
+        is parsed and written by Oxigraph alone, with no Python objects per triple (three times
+        faster); otherwise blank nodes get fresh labels on the way (:func:`parse_rdf`)."""
+        rdf_format = rdf_format_for(media_type)
+        try:
+            if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and b"_:" not in data and b"[" not in data:
+                try:
+                    self._live().load(data, rdf_format, base_iri=base_iri, to_graph=graph)
+                except (SyntaxError, ValueError) as error:
+                    raise StoreError(f"invalid {media_type} data: {error}") from error
+            else:
+                quads = parse_rdf(data, media_type, base_iri=base_iri)
+                self._live().extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        except OSError as error:
+            raise StoreError(f"cannot write to {graph.value}: {error}") from error
 
     def add_to_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
         """Add ``data`` to ``graph`` in one transaction; bad data adds nothing."""
-        target = named_node(graph)
-        quads = parse_rdf(data, media_type, base_iri=graph)
-        try:
-            self._live().extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
-        except OSError as error:
-            raise StoreError(f"cannot write to {graph}: {error}") from error
+        self._write(named_node(graph), data, media_type, base_iri=graph)
 
     def drop_graph(self, graph: str) -> None:
         """Remove ``graph``; no error if it does not exist."""

@@ -50,6 +50,7 @@ from mapper.store.oxigraph_store import (
     parse_rdf,
     rdf_format_for,
     rows_from_solutions,
+    values_from_solutions,
 )
 
 DEFAULT_ENDPOINTS = {"query": "query", "update": "update", "gsp": "store"}
@@ -172,6 +173,15 @@ class RemoteStore:
             raise StoreError("select() needs a SELECT query")
         return rows_from_solutions(results)
 
+    def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                      named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
+        """Run a SELECT query; one dict of plain strings per solution."""
+        dataset = self._dataset(query, default_graphs, named_graphs)
+        results = _results(self._query("SELECT", query, dataset, _RESULTS_ACCEPT))
+        if not isinstance(results, ox.QuerySolutions):
+            raise StoreError("select_values() needs a SELECT query")
+        return values_from_solutions(results)
+
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:
         """Run an ASK query."""
@@ -186,6 +196,21 @@ class RemoteStore:
         """Run a CONSTRUCT (or DESCRIBE) query into a new rdflib Graph."""
         dataset = self._dataset(query, default_graphs, named_graphs)
         return _graph(self._query("CONSTRUCT", query, dataset, _GRAPH_ACCEPT))
+
+    def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
+                       named_graphs: Sequence[str] | None = None) -> int:
+        """Run a CONSTRUCT query and ``POST`` its triples to ``graph`` (Graph Store Protocol)."""
+        named_node(graph)
+        dataset = self._dataset(query, default_graphs, named_graphs)
+        reply = self._query("CONSTRUCT", query, dataset, _GRAPH_ACCEPT)
+        rdf_format = rdf_format_for(_media_type(reply.content_type) or "text/turtle")
+        try:
+            triples = [quad.triple for quad in ox.parse(reply.body, rdf_format, rename_blank_nodes=True)]
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(f"unreadable RDF from the server ({reply.content_type}): {error}") from error
+        if triples:
+            self._gsp("POST", graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        return len(triples)
 
     def _dataset(self, query: str, default_graphs: Sequence[str] | None,
                  named_graphs: Sequence[str] | None) -> ProtocolDataset:
