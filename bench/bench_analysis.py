@@ -24,13 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_analysis_compare import engine_comparison, proposed_shapes, query_comparison  # noqa: E402
+from bench_analysis_compare import engine_comparison, query_comparison  # noqa: E402
 from bench_analysis_pipeline import STEPS, run_pipeline, synthetic_institution  # noqa: E402
 
 from mapper.validate import load_shapes  # noqa: E402
 
 TARGETS = {50: 2.0, 500: 10.0}
-PROPOSED = "validate (proposed shapes)"
 
 
 def _load() -> str:
@@ -49,28 +48,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-systems", type=int, default=50,
                         help="largest institution to run the rdflib side on (default 50)")
     parser.add_argument("--pyshacl-systems", type=int, default=50,
-                        help="largest institution to validate with pySHACL, and with the proposed query "
-                             "on every engine (default 50)")
+                        help="largest institution to validate with pySHACL (default 50)")
     args = parser.parse_args(argv)
     print(f"fscai analysis benchmark: {os.cpu_count()} cores, {_load()} at start", flush=True)
     shapes = load_shapes()
-    proposed = proposed_shapes(shapes)
     directory = Path(tempfile.mkdtemp(prefix="fscai-bench-"))
     medians, counts, queries, engines = {}, {}, {}, {}
     for systems in args.systems:
         institution = synthetic_institution(systems, directory)
         print(f"- {systems} systems: {institution.triples:,} triples; {args.runs} runs ...", flush=True)
-        runs = [run_pipeline(institution, extra_shapes=proposed) for _ in range(args.runs)]
+        runs = [run_pipeline(institution) for _ in range(args.runs)]
         medians[systems] = {step: statistics.median(r.seconds[step] for r in runs) for step in STEPS}
-        medians[systems][PROPOSED] = statistics.median(r.extra[PROPOSED] for r in runs)
         counts[systems] = runs[0].counts
         if systems <= args.rdflib_systems:
             print(f"  same .rq on rdflib (bounded to {args.limit:.0f} s) ...", flush=True)
             queries[systems] = query_comparison(institution, args.runs, args.limit)
         print("  SHACL engines ...", flush=True)
         engines[systems] = engine_comparison(institution, shapes, args.limit,
-                                             with_pyshacl=systems <= args.pyshacl_systems,
-                                             with_variants=systems <= args.pyshacl_systems)
+                                             with_pyshacl=systems <= args.pyshacl_systems)
     print(f"\n{_load()} at the end\n")
     print(report(args, medians, counts, queries, engines))
     return 0
@@ -87,9 +82,7 @@ def report(args, medians, counts, queries, engines) -> str:
     lines.append(_row("  target end to end", [f"<= {TARGETS.get(n, float('nan')):.0f} s" for n in sizes]))
     lines.append(_row("  met?", ["yes" if medians[n]["end to end"] <= TARGETS.get(n, 0) else "NO" for n in sizes]))
     lines.append(_row("findings / gaps", [f"{counts[n]['findings']} / {counts[n]['gaps']:,}" for n in sizes]))
-    lines.append(_row(f"{PROPOSED} *", [f"{medians[n][PROPOSED]:.2f} s" for n in sizes]))
-    lines += ["", "* the same shapes with fscs:Submission-noDuplicateStatements's query in its GROUP BY form "
-              "(not part of end to end)", ""]
+    lines.append("")
     for n, by_query in queries.items():
         lines += [f"The same .rq on Oxigraph (median of {args.runs}) and rdflib's in-memory Graph (1 run), "
                   f"{n} systems", _row("query", ["Oxigraph", "rdflib", "rdflib/Oxigraph"])]
@@ -107,13 +100,12 @@ def report(args, medians, counts, queries, engines) -> str:
               "mapper.validate: median of the runs above, from the store)",
               _row("engine", [f"{n} systems" for n in sizes])]
     lines.append(_row("mapper.validate (fast engine, default)", [f"{medians[n]['validate']:.2f} s" for n in sizes]))
-    lines.append(_row("mapper.validate + proposed query", [f"{medians[n][PROPOSED]:.2f} s" for n in sizes]))
     names = sorted({name for by in engines.values() for name in by})
     for name in names:
         lines.append(_row(name[:48], [engines[n][name].text() if name in engines[n] else "not run" for n in sizes]))
     fastest = []
     for n in sizes:
-        candidates = [t.seconds for name, t in engines[n].items() if t.seconds is not None and "proposed" not in name]
+        candidates = [t.seconds for name, t in engines[n].items() if t.seconds is not None]
         candidates.append(medians[n]["validate"])
         fastest.append(min(candidates))
     lines.append(_row("mapper.validate / fastest (target <= 3)",

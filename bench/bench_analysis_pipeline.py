@@ -49,12 +49,10 @@ def synthetic_institution(systems: int, directory: Path | None = None) -> Instit
 class Run:
     seconds: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    extra: dict[str, float] = field(default_factory=dict)
 
 
-def run_pipeline(institution: Institution, *, as_of: dt.date = REFERENCE_DATE, extra_shapes=None) -> Run:
-    """Time each step once. ``extra_shapes``: another shapes graph, validated after the real one
-    and timed apart (``validate (proposed shapes)``); it is not part of end to end."""
+def run_pipeline(institution: Institution, *, as_of: dt.date = REFERENCE_DATE) -> Run:
+    """Time each step once."""
     run = Run()
 
     def step(name, action):
@@ -75,11 +73,6 @@ def run_pipeline(institution: Institution, *, as_of: dt.date = REFERENCE_DATE, e
                             as_of, catalogue, classification, gaps)
         pages = step("report", lambda: (render(analysis, "html"), render(analysis, "json")))
         run.seconds["end to end"] = time.perf_counter() - started
-        if extra_shapes is not None:
-            start = time.perf_counter()
-            proposed = validate_institution(store, submission.ubn, shapes=extra_shapes)
-            run.extra["validate (proposed shapes)"] = time.perf_counter() - start
-            run.counts["findings (proposed shapes)"] = len(proposed.findings)
     finally:
         store.close()
     run.counts.update(triples=submission.triples, findings=len(validation.findings), gaps=len(gaps),

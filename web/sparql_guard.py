@@ -106,10 +106,10 @@ def inspect(query: str) -> QueryShape:
 def _parsed_shape(query: str) -> QueryShape:
     """The slow, exact path: rdflib's parser through the store seam's SERVICE guard."""
     from mapper.store import StoreError
-    from mapper.store.guard import _PARSER_LOCK, refuse_service
+    from mapper.store.guard import _PARSER_LOCK, check_query
 
     try:
-        refuse_service(query)  # also as Oxigraph reads the text (see mapper.store.guard)
+        check_query(query)  # also as Oxigraph reads the text (see mapper.store.guard)
     except StoreError as error:
         if str(error).startswith("SPARQL SERVICE"):  # the guard's refusal, not a parse error
             raise Refusal(403, SERVICE_REFUSED) from None

@@ -48,8 +48,8 @@ class Store(Protocol):
     ``FROM NAMED`` clauses, those clauses define the dataset; when either argument is
     given it replaces the query's clauses (as the SPARQL 1.1 Protocol does).
 
-    Queries must be SPARQL 1.1 (parsed by rdflib first) and may not use ``SERVICE``
-    (:func:`mapper.store.guard.refuse_service`). Literals come back as rdflib
+    Queries must be SPARQL 1.1 and may not use ``SERVICE``: a query whose text could name it is
+    parsed and refused before it reaches the engine (:func:`mapper.store.guard.refuse_service`). Literals come back as rdflib
     ``Literal`` with their language tag or datatype; ``xsd:string`` literals come back
     as plain ``Literal(value)`` (the same RDF term). Every failure is a :class:`StoreError`.
     """

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 
+import re
 import threading
 import uuid
 from functools import lru_cache
@@ -27,7 +28,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
 from mapper.store import Row, StoreError
-from mapper.store.guard import refuse_service
+from mapper.store.guard import check_query, refuse_service
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Where replace_graph() stages data before moving it in place; never left behind.
@@ -147,6 +148,10 @@ def named_node(iri: str) -> ox.NamedNode:
         raise StoreError(f"invalid graph IRI {iri!r}: {error}") from error
 
 
+#: The keyword, or an escape rdflib would expand into it; without either no FROM clause exists.
+_MAY_NAME_FROM = re.compile(r"from|\\[uU]", re.IGNORECASE)
+
+
 @lru_cache(maxsize=512)
 def declares_dataset(query: str) -> bool:
     """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause.
@@ -156,7 +161,9 @@ def declares_dataset(query: str) -> bool:
     >>> declares_dataset("SELECT * WHERE { ?s ?p ?o }")
     False
     """
-    refuse_service(query)  # raises StoreError, with the parser's message, if malformed
+    if not _MAY_NAME_FROM.search(query):
+        return False
+    check_query(query)  # raises StoreError, with the parser's message, if malformed
     with _PARSER_LOCK:
         body = parseQuery(query)[1]
     return bool(dict.get(body, "datasetClause"))  # CompValue.get() returns the key when absent

@@ -41,7 +41,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from mapper.store import Row, StoreError
-from mapper.store.guard import refuse_service
+from mapper.store.guard import check_query
 from mapper.store.oxigraph_store import (
     canonical_nquads,
     declares_dataset,
@@ -219,7 +219,7 @@ class RemoteStore:
         Once a request names any graph, the Protocol makes the named graphs exactly those
         sent, so "all" has to be spelled out; an empty list is sent as :data:`NO_GRAPH`.
         """
-        refuse_service(query)
+        check_query(query)  # the full parse: a malformed query never makes a round trip
         if default_graphs is None and named_graphs is None:
             if declares_dataset(query):
                 return ProtocolDataset()
@@ -231,7 +231,7 @@ class RemoteStore:
         return ProtocolDataset(default=tuple(default) or (NO_GRAPH,), named=tuple(named) or (NO_GRAPH,))
 
     def _query(self, query_type: str, query: str, dataset: ProtocolDataset, accept: str) -> Reply:
-        refuse_service(query)
+        check_query(query)  # the full parse: a malformed query never makes a round trip
         wrapper = SPARQLWrapper(self.endpoints.query)
         wrapper.setQuery(query)
         wrapper.queryType = query_type  # never let SPARQLWrapper's regex route a query to the update endpoint
