@@ -490,14 +490,15 @@ def parse_args(argv: list[str] | None = None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--institutions", type=int, default=int(env("FSCAI_BENCH_INSTITUTIONS", 1000)))
     parser.add_argument("--systems", type=int, default=int(env("FSCAI_BENCH_SYSTEMS", 50)))
-    parser.add_argument("--rdflib-institutions", type=int, default=int(env("FSCAI_BENCH_RDFLIB_INSTITUTIONS", 100)),
-                        help="size of the subset compared with rdflib (default 100; at ~80,000 triples per "
-                             "institution, 100 need more memory than rdflib gets here: half the machine's)")
-    parser.add_argument("--rdflib-cap", type=float, default=float(env("FSCAI_BENCH_RDFLIB_CAP_S", 600)),
+    parser.add_argument("--rdflib-institutions", type=int, default=int(env("FSCAI_BENCH_RDFLIB_INSTITUTIONS", 5)),
+                        help="size of the subset compared with rdflib (default 5: at ~80,000 triples per "
+                             "institution with its derived graph, 100 need more memory than rdflib gets here, "
+                             "half the machine's)")
+    parser.add_argument("--rdflib-cap", type=float, default=float(env("FSCAI_BENCH_RDFLIB_CAP_S", 120)),
                         help="seconds before an rdflib query is stopped (reported as more than that)")
     parser.add_argument("--rdflib-parse-cap", type=float, default=float(env("FSCAI_BENCH_RDFLIB_PARSE_CAP_S", 3600)))
     parser.add_argument("--runs", type=int, default=int(env("FSCAI_BENCH_RUNS", 7)), help="timed runs per query")
-    parser.add_argument("--query-cap", type=float, default=60.0, help="a query slower than this runs once")
+    parser.add_argument("--query-cap", type=float, default=10.0, help="a query slower than this runs once")
     parser.add_argument("--endpoint-runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=float(env("FSCAI_BENCH_DURATION_S", 15)),
                         help="seconds of each throughput run")
