@@ -202,6 +202,42 @@ def test_construct_returns_an_rdflib_graph(store: Store) -> None:
     assert set(graph) == {(URIRef(f"{EX}alice"), URIRef(f"{EX}label"), Literal("Alice"))}
 
 
+def test_construct_into_adds_the_triples_to_a_graph(store: Store) -> None:
+    load_ab(store)
+    query = f"CONSTRUCT {{ ?s <{EX}label> ?n }} WHERE {{ ?s <{EX}name> ?n }}"
+    assert store.construct_into(C, query, default_graphs=[A]) == 1
+    assert store.construct_into(C, query, default_graphs=[B]) == 1  # adds, never replaces
+    assert store.graphs() == [A, B, C]
+    assert set(store.graph_triples(C)) == {(URIRef(f"{EX}alice"), URIRef(f"{EX}label"), Literal("Alice")),
+                                           (URIRef(f"{EX}bob"), URIRef(f"{EX}label"), Literal("Bob"))}
+    assert store.construct_into(C, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s <{EX}nothing> ?o }}") == 0
+    # Embedded: refused by form; remote: the server finds no RDF format for a SELECT (406).
+    with pytest.raises(StoreError, match=r"needs a CONSTRUCT|HTTP 406"):
+        store.construct_into(C, "SELECT * WHERE { ?s ?p ?o }")
+    assert store.graphs() == [A, B, C]
+
+
+def test_construct_into_gives_what_construct_gives(store: Store) -> None:
+    store.replace_graph(A, f'<{EX}s> <{EX}p> "chat"@fr , "2025-01-31"^^<{XSD_PREFIX}date> , _:b .'.encode(),
+                        "text/turtle")
+    query = f"CONSTRUCT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}p> ?o FILTER(isLiteral(?o)) }}"
+    assert store.construct_into(B, query, default_graphs=[A]) == 2
+    assert set(store.graph_triples(B)) == set(store.construct(query, default_graphs=[A]))
+
+
+def test_select_values_are_what_str_gives_of_select(store: Store) -> None:
+    graph = Graph()
+    for index, term in enumerate(TERMS):
+        graph.add((URIRef(f"{EX}s{index:02d}"), URIRef(f"{EX}value"), term))
+    store.replace_graph(A, graph.serialize(format="nt", encoding="utf-8"))
+    query = f"SELECT ?s ?v ?missing WHERE {{ ?s <{EX}value> ?v OPTIONAL {{ ?s <{EX}none> ?missing }} }} ORDER BY ?s"
+    rows, values = store.select(query), store.select_values(query)
+    assert values == [{name: str(term) for name, term in row.items()} for row in rows]
+    assert all("missing" not in row and isinstance(row["v"], str) for row in values)
+    with pytest.raises(StoreError, match=r"select_values\(\) needs a SELECT query"):
+        store.select_values("ASK { ?s ?p ?o }")
+
+
 def test_query_form_must_match_the_method(store: Store) -> None:
     with pytest.raises(StoreError, match=r"select\(\) needs a SELECT query"):
         store.select("ASK { ?s ?p ?o }")
@@ -283,6 +319,17 @@ def test_replace_graph_is_atomic(store: Store) -> None:
     assert store.dump() == before
 
 
+def test_replacing_an_existing_graph_leaves_no_staging_graph(store: Store) -> None:
+    load_ab(store)
+    store.replace_graph(A, DATA_B)
+    store.replace_graph(A, f'_:x <{EX}name> "Dora" .'.encode())  # the parse-then-write path too
+    assert store.graphs() == [A, B]
+    assert names(store.select(NAMES, default_graphs=[A])) == ["Dora"]
+    with pytest.raises(StoreError):
+        store.replace_graph(A, BAD_DATA)
+    assert store.graphs() == [A, B] and names(store.select(NAMES, default_graphs=[A])) == ["Dora"]
+
+
 def test_add_to_graph_is_atomic(store: Store) -> None:
     load_ab(store)
     before = store.dump()
@@ -353,6 +400,30 @@ def test_service_is_refused_in_every_query_form(store: Store) -> None:
         store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {service} }}")
     with pytest.raises(StoreError, match="SERVICE clauses are refused"):
         store.select(f"SELECT * WHERE {{ {service} }}", default_graphs=[A], named_graphs=[B])
+
+
+#: SERVICE clauses rdflib alone did not see: Oxigraph ends a comment at a carriage return, and
+#: expands \\u escapes only inside strings and IRIs (rdflib expands them everywhere first).
+HIDDEN_SERVICE_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o # x\r SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } \n }",
+    'SELECT * WHERE { ?s ?p ?o FILTER(?o != "\\u0022") SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } '
+    'FILTER(?o != "x") } # """)}',
+]
+
+
+def test_rdflib_alone_misses_the_hidden_clauses() -> None:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from mapper.store.guard import _contains_service
+
+    assert [_contains_service(parseQuery(q)) for q in HIDDEN_SERVICE_QUERIES] == [False, False]
+
+
+@pytest.mark.parametrize("query", HIDDEN_SERVICE_QUERIES)
+def test_service_hidden_from_rdflib_is_refused(store: Store, query: str) -> None:
+    store.replace_graph(A, DATA_B)  # a row to join with: Oxigraph would then call the service
+    with pytest.raises(StoreError, match="SERVICE clauses are refused"):
+        store.select(query)
 
 
 NOT_SERVICE_QUERIES = [
