@@ -386,10 +386,6 @@ SERVICE_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", SERVICE_QUERIES)
-def test_service_is_refused(store: Store, query: str) -> None:
-    with pytest.raises(StoreError, match="SERVICE clauses are refused"):
-        store.select(query)
 
 
 def test_service_is_refused_in_every_query_form(store: Store) -> None:
@@ -419,9 +415,9 @@ def test_rdflib_alone_misses_the_hidden_clauses() -> None:
     assert [_contains_service(parseQuery(q)) for q in HIDDEN_SERVICE_QUERIES] == [False, False]
 
 
-@pytest.mark.parametrize("query", HIDDEN_SERVICE_QUERIES)
-def test_service_hidden_from_rdflib_is_refused(store: Store, query: str) -> None:
-    store.replace_graph(A, DATA_B)  # a row to join with: Oxigraph would then call the service
+@pytest.mark.parametrize("query", SERVICE_QUERIES + HIDDEN_SERVICE_QUERIES)
+def test_service_is_refused(store: Store, query: str) -> None:
+    store.replace_graph(A, DATA_B)  # a row to join with: were it let through, Oxigraph would call out
     with pytest.raises(StoreError, match="SERVICE clauses are refused"):
         store.select(query)
 
