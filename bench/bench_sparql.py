@@ -139,7 +139,8 @@ def _derive_init(catalogue: bytes) -> None:
     _worker_catalogue = catalogue
     store = _catalogue_store()
     rules = store.query(query_text("derivation-rules"), default_graph=[ox.NamedNode(CATALOGUE_GRAPH)])
-    _worker_rules = [solution["construct"].value for solution in rules] + [query_text("applicability")]
+    _worker_rules = ([solution["construct"].value for solution in rules]
+                     + [query_text("applicability"), query_text("adoption")])
 
 
 def _catalogue_store() -> ox.Store:

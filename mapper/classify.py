@@ -66,7 +66,8 @@ def _graphs(submission_graph: str) -> list[str]:
 
 
 def derive(store: Store, submission_graph: str) -> str:
-    """Run the tier rules in order, then applicability; replace the derived graph. Returns its IRI."""
+    """Run the tier rules in order, then applicability, then the adoption summary; replace the derived
+    graph. Returns its IRI."""
     target = derived_graph(submission_graph)
     store.drop_graph(target)
     graphs = _graphs(submission_graph)
@@ -74,6 +75,7 @@ def derive(store: Store, submission_graph: str) -> str:
     for rule in rules:
         store.construct_into(target, str(rule["construct"]), default_graphs=graphs)
     store.construct_into(target, query_text("applicability"), default_graphs=graphs)
+    store.construct_into(target, query_text("adoption"), default_graphs=graphs)  # for cross-institution totals
     return target
 
 
