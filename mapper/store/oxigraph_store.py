@@ -20,7 +20,7 @@ import threading
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -69,23 +69,24 @@ def _literal_to_rdflib(literal: ox.Literal) -> Literal:
     return Literal(literal.value, datatype=URIRef(literal.datatype.value), normalize=False)
 
 
-def rows_from_solutions(solutions: ox.QuerySolutions) -> list[Row]:
-    """Turn pyoxigraph SELECT solutions into rows; unbound variables are left out."""
+def rows_from_solutions(solutions: ox.QuerySolutions, convert: Callable[[Any], Any] | None = None) -> list[Row]:
+    """Turn pyoxigraph SELECT solutions into rows of rdflib terms (or of ``convert(term)``);
+    unbound variables are left out."""
+    convert = convert or to_rdflib
     names = [variable.value for variable in solutions.variables]
     return [
-        {name: to_rdflib(term) for name, term in zip(names, solution) if term is not None}
+        {name: convert(term) for name, term in zip(names, solution) if term is not None}
         for solution in solutions
     ]
 
 
 def values_from_solutions(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
     """SELECT solutions as rows of plain strings (``term.value``); unbound variables are left out."""
-    names = [variable.value for variable in solutions.variables]
-    return [
-        {name: term.value if not isinstance(term, ox.Triple) else str(term)
-         for name, term in zip(names, solution) if term is not None}
-        for solution in solutions
-    ]
+    return rows_from_solutions(solutions, _plain_value)
+
+
+def _plain_value(term: Any) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def graph_from_triples(triples: Iterable[Any]) -> Graph:
@@ -206,15 +207,8 @@ class OxigraphStore:
         >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=["https://example.org/b"])]
         ['b']
         """
-        results = self._query(query, default_graphs, named_graphs)
-        if not isinstance(results, ox.QuerySolutions):
-            raise StoreError("select() needs a SELECT query")
-        try:
-            return rows_from_solutions(results)
-        finally:
-            # pyoxigraph results may only be dropped on the thread that made them: never leave them
-            # to a reference cycle the collector may break on another (waitress) thread.
-            del results
+        return self._answer(query, default_graphs, named_graphs, ox.QuerySolutions, rows_from_solutions,
+                            "select() needs a SELECT query")
 
     def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
                       named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
@@ -225,13 +219,8 @@ class OxigraphStore:
         >>> store.select_values("SELECT ?s ?o WHERE { ?s ?p ?o }")
         [{'s': 'https://example.org/s', 'o': '2025-01-01'}]
         """
-        results = self._query(query, default_graphs, named_graphs)
-        if not isinstance(results, ox.QuerySolutions):
-            raise StoreError("select_values() needs a SELECT query")
-        try:
-            return values_from_solutions(results)
-        finally:
-            del results  # on this thread (see select)
+        return self._answer(query, default_graphs, named_graphs, ox.QuerySolutions, values_from_solutions,
+                            "select_values() needs a SELECT query")
 
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:
@@ -240,13 +229,7 @@ class OxigraphStore:
         >>> OxigraphStore(None).ask("ASK { ?s ?p ?o }")
         False
         """
-        results = self._query(query, default_graphs, named_graphs)
-        if not isinstance(results, ox.QueryBoolean):
-            raise StoreError("ask() needs an ASK query")
-        try:
-            return bool(results)
-        finally:
-            del results
+        return self._answer(query, default_graphs, named_graphs, ox.QueryBoolean, bool, "ask() needs an ASK query")
 
     def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
                   named_graphs: Sequence[str] | None = None) -> Graph:
@@ -258,13 +241,8 @@ class OxigraphStore:
         >>> [str(o) for o in graph.objects()]
         ['a']
         """
-        results = self._query(query, default_graphs, named_graphs)
-        if not isinstance(results, ox.QueryTriples):
-            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
-        try:
-            return graph_from_triples(results)
-        finally:
-            del results
+        return self._answer(query, default_graphs, named_graphs, ox.QueryTriples, graph_from_triples,
+                            "construct() needs a CONSTRUCT or DESCRIBE query")
 
     def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
                        named_graphs: Sequence[str] | None = None) -> int:
@@ -279,19 +257,28 @@ class OxigraphStore:
         ['https://example.org/q']
         """
         target = named_node(graph)
-        results = self._query(query, default_graphs, named_graphs)
-        if not isinstance(results, ox.QueryTriples):
-            raise StoreError("construct_into() needs a CONSTRUCT or DESCRIBE query")
-        try:
-            # Read the whole result before writing: the query reads the store being written.
-            quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in results]
-        finally:
-            del results
+        # Read the whole result before writing: the query reads the store being written.
+        quads = self._answer(query, default_graphs, named_graphs, ox.QueryTriples,
+                             lambda triples: [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples],
+                             "construct_into() needs a CONSTRUCT or DESCRIBE query")
         try:
             self._live().extend(quads)
         except OSError as error:
             raise StoreError(f"cannot write to {graph}: {error}") from error
         return len(quads)
+
+    def _answer(self, query: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
+                expected: type, convert: Callable[[Any], Any], wrong_form: str) -> Any:
+        """Run ``query``, refuse it unless its results are ``expected``, return ``convert(results)``."""
+        results = self._query(query, default_graphs, named_graphs)
+        try:
+            if not isinstance(results, expected):
+                raise StoreError(wrong_form)
+            return convert(results)
+        finally:
+            # pyoxigraph results may only be dropped on the thread that made them: never leave them
+            # to a reference cycle the collector may break on another (waitress) thread.
+            del results
 
     def _query(self, query: str, default_graphs: Sequence[str] | None,
                named_graphs: Sequence[str] | None) -> Any:
@@ -343,12 +330,13 @@ class OxigraphStore:
                 self._store.remove_graph(into)
 
     def _write(self, graph: ox.NamedNode, data: bytes, media_type: str, *, base_iri: str) -> None:
-        """Add ``data`` to ``graph`` in one transaction. Data without blank nodes in a triple format
-        is parsed and written by Oxigraph alone, with no Python objects per triple (three times
-        faster); otherwise blank nodes get fresh labels on the way (:func:`parse_rdf`)."""
+        """Add ``data`` to ``graph`` in one transaction. Data in a triple format without labelled
+        blank nodes (``_:x``; Oxigraph gives anonymous ones, ``[]`` and lists, fresh labels in every
+        load) is parsed and written by Oxigraph alone, with no Python objects per triple (three
+        times faster); otherwise blank nodes get fresh labels on the way (:func:`parse_rdf`)."""
         rdf_format = rdf_format_for(media_type)
         try:
-            if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and b"_:" not in data and b"[" not in data:
+            if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and b"_:" not in data:
                 try:
                     self._live().load(data, rdf_format, base_iri=base_iri, to_graph=graph)
                 except (SyntaxError, ValueError) as error:

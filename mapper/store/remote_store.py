@@ -167,20 +167,20 @@ class RemoteStore:
     def select(self, query: str, *, default_graphs: Sequence[str] | None = None,
                named_graphs: Sequence[str] | None = None) -> list[Row]:
         """Run a SELECT query; one dict per solution, unbound variables left out."""
-        dataset = self._dataset(query, default_graphs, named_graphs)
-        results = _results(self._query("SELECT", query, dataset, _RESULTS_ACCEPT))
-        if not isinstance(results, ox.QuerySolutions):
-            raise StoreError("select() needs a SELECT query")
-        return rows_from_solutions(results)
+        return rows_from_solutions(self._solutions("select()", query, default_graphs, named_graphs))
 
     def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
                       named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
         """Run a SELECT query; one dict of plain strings per solution."""
+        return values_from_solutions(self._solutions("select_values()", query, default_graphs, named_graphs))
+
+    def _solutions(self, method: str, query: str, default_graphs: Sequence[str] | None,
+                   named_graphs: Sequence[str] | None) -> ox.QuerySolutions:
         dataset = self._dataset(query, default_graphs, named_graphs)
         results = _results(self._query("SELECT", query, dataset, _RESULTS_ACCEPT))
         if not isinstance(results, ox.QuerySolutions):
-            raise StoreError("select_values() needs a SELECT query")
-        return values_from_solutions(results)
+            raise StoreError(f"{method} needs a SELECT query")
+        return results
 
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:

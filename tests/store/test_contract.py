@@ -306,6 +306,15 @@ def test_blank_nodes_from_separate_loads_stay_distinct(store: Store) -> None:
     assert len(rows) == 3 and all(isinstance(r["s"], BNode) for r in rows)
 
 
+def test_anonymous_blank_nodes_from_separate_loads_stay_distinct(store: Store) -> None:
+    data = f'<{EX}s> <{EX}p> [ <{EX}q> "1" ] ; <{EX}r> ( "2" ) .'.encode()
+    store.add_to_graph(A, data, "text/turtle")
+    store.add_to_graph(A, data, "text/turtle")
+    store.replace_graph(B, data, "text/turtle")
+    rows = store.select(f"SELECT DISTINCT ?b WHERE {{ ?s <{EX}p>|<{EX}r> ?b }}")
+    assert len(rows) == 6 and all(isinstance(r["b"], BNode) for r in rows)
+
+
 # --- atomic writes --------------------------------------------------------------------
 
 BAD_DATA = f'<{EX}carol> <{EX}name> "Carol" .\n<{EX}carol> <{EX}name> "unterminated .\n'.encode()
