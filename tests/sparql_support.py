@@ -220,6 +220,17 @@ def sparql_app(store_url: str, tokens: Path, **config):
                        "FSCAI_TOKENS": str(tokens), **config})
 
 
+@contextmanager
+def served_sparql(store_url: str, tokens: Path, **config) -> Iterator[Served]:
+    """:func:`sparql_app` over ``store_url``, served by :func:`serving`, closed afterwards."""
+    app = sparql_app(store_url, tokens, **config)
+    try:
+        with serving(app) as served:
+            yield served
+    finally:
+        close_app(app)
+
+
 def close_app(app) -> None:
     """Stop the app's SPARQL workers and delete its snapshots, if it started any."""
     service = app.extensions.get("fscai.sparql")

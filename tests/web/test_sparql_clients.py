@@ -22,8 +22,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from mapper.query_library import list_queries, read_query
 from oxigraph_server import running_oxigraph
-from sparql_support import (BANK_UBN, TOKENS, close_app, examples_nquads, make_store, serving, sparql_app,
-                            write_tokens)
+from sparql_support import BANK_UBN, TOKENS, examples_nquads, make_store, served_sparql, write_tokens
 from web.sparql_results import _json_results
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,10 +44,8 @@ def reference():
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-clients")
     store = make_store(root / "store", examples_nquads())
-    app = sparql_app(f"oxigraph:{store}", write_tokens(root / "tokens.toml"))
-    with serving(app) as served:
+    with served_sparql(f"oxigraph:{store}", write_tokens(root / "tokens.toml")) as served:
         yield served
-    close_app(app)
 
 
 def expected_json(reference, query: str) -> list[dict]:
@@ -222,10 +219,8 @@ def remote(tmp_path_factory):
                           headers={"Content-Type": "application/n-quads"})
         with urlopen(request, timeout=60) as response:
             response.read()
-        app = sparql_app(oxigraph.store_url, write_tokens(root / "tokens.toml"))
-        with serving(app) as served:
+        with served_sparql(oxigraph.store_url, write_tokens(root / "tokens.toml")) as served:
             yield served
-        close_app(app)
 
 
 @pytest.mark.parametrize("named", LIBRARY, ids=lambda q: q.name)

@@ -17,8 +17,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from sparql_support import (CATALOGUE, bearer, close_app, examples_nquads, make_store, serving, sparql_app,
-                            write_tokens)
+from sparql_support import CATALOGUE, bearer, examples_nquads, make_store, served_sparql, write_tokens
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 FOAF_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
@@ -35,10 +34,8 @@ def _kasei_nquads() -> bytes:
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-protocol")
     store = make_store(root / "store", examples_nquads() + _kasei_nquads())
-    app = sparql_app(f"oxigraph:{store}", write_tokens(root / "tokens.toml"))
-    with serving(app) as served:
+    with served_sparql(f"oxigraph:{store}", write_tokens(root / "tokens.toml")) as served:
         yield served
-    close_app(app)
 
 
 @dataclass(frozen=True)

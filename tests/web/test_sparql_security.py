@@ -27,7 +27,7 @@ import pytest
 
 from oxigraph_server import running_oxigraph
 from sparql_support import (BANK_UBN, CATALOGUE, INSURER_UBN, OTHER_GRAPH, SECURITIES_UBN, TAG, TINY_GRAPHS, TOKENS,
-                            UBN_A, UBN_B, bearer, close_app, examples_nquads, make_store, serving, sparql_app,
+                            UBN_A, UBN_B, bearer, close_app, examples_nquads, make_store, served_sparql, sparql_app,
                             tiny_nquads, write_tokens)
 from web.sparql_access import TokenSource, parse_tokens
 from web.sparql_service import SparqlService
@@ -44,21 +44,17 @@ def tokens(tmp_path_factory):
 def tiny(tmp_path_factory, tokens):
     """Two institutions, the catalogue and an unrelated graph, on disk; default limits."""
     store = make_store(tmp_path_factory.mktemp("tiny") / "store", tiny_nquads())
-    app = sparql_app(f"oxigraph:{store}", tokens)
-    with serving(app) as served:
+    with served_sparql(f"oxigraph:{store}", tokens) as served:
         yield served
-    close_app(app)
 
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory, tokens):
     """The same data with tight limits: 5 rows, 3 s, 2 KiB queries, 2 workers."""
     store = make_store(tmp_path_factory.mktemp("limited") / "store", tiny_nquads())
-    app = sparql_app(f"oxigraph:{store}", tokens, FSCAI_SPARQL_MAX_ROWS=5, FSCAI_SPARQL_TIMEOUT_S=3,
-                     FSCAI_SPARQL_MAX_QUERY_BYTES=2048, FSCAI_SPARQL_WORKERS=2)
-    with serving(app) as served:
+    with served_sparql(f"oxigraph:{store}", tokens, FSCAI_SPARQL_MAX_ROWS=5, FSCAI_SPARQL_TIMEOUT_S=3,
+                       FSCAI_SPARQL_MAX_QUERY_BYTES=2048, FSCAI_SPARQL_WORKERS=2) as served:
         yield served
-    close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +62,8 @@ def remote(tmp_path_factory, tokens):
     """The endpoint in front of a real ``oxigraph serve`` holding the same data."""
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store") as oxigraph:
         _post_nquads(oxigraph.http_url, tiny_nquads())
-        app = sparql_app(oxigraph.store_url, tokens)
-        with serving(app) as served:
+        with served_sparql(oxigraph.store_url, tokens) as served:
             yield served
-        close_app(app)
 
 
 def _post_nquads(http_url: str, nquads: bytes) -> None:
@@ -638,10 +632,8 @@ def test_service_is_refused_before_the_remote_server(remote, listener, index):
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory, tokens):
     store = make_store(tmp_path_factory.mktemp("examples") / "store", examples_nquads())
-    app = sparql_app(f"oxigraph:{store}", tokens)
-    with serving(app) as served:
+    with served_sparql(f"oxigraph:{store}", tokens) as served:
         yield served
-    close_app(app)
 
 
 def test_an_institution_runs_the_library_on_its_own_data_only(examples):
