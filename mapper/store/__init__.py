@@ -73,7 +73,8 @@ class Store(Protocol):
 
     def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
                        named_graphs: Sequence[str] | None = None) -> int:
-        """Run a CONSTRUCT query and add its triples to ``graph``; return how many it made.
+        """Run a CONSTRUCT query and add its triples to ``graph``; return how many it wrote (the
+        embedded store counts the triples the graph gained, so one it held already counts nought).
 
         The same as ``add_to_graph(graph, construct(query).serialize())``, without bringing the
         triples through rdflib: the derived graphs of large submissions hold ~10^5 triples.

@@ -29,6 +29,7 @@ from rdflib.term import Identifier
 
 from mapper.store import Row, StoreError
 from mapper.store.guard import check_query, refuse_service
+from mapper.store.insert_form import insert_form
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Where replace_graph() stages data before moving it in place; never left behind.
@@ -257,6 +258,11 @@ class OxigraphStore:
         ['https://example.org/q']
         """
         target = named_node(graph)
+        default = None if default_graphs is None else [named_node(g).value for g in default_graphs]
+        named = None if named_graphs is None else [named_node(g).value for g in named_graphs]
+        update = insert_form(query, target.value, default, named)
+        if update is not None:  # evaluated and written by Oxigraph alone: no Python object per triple
+            return self._insert(update, query, target)
         # Read the whole result before writing: the query reads the store being written.
         quads = self._answer(query, default_graphs, named_graphs, ox.QueryTriples,
                              lambda triples: [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples],
@@ -266,6 +272,23 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot write to {graph}: {error}") from error
         return len(quads)
+
+    def _insert(self, update: str, query: str, target: ox.NamedNode) -> int:
+        """Run the update form of a CONSTRUCT query (:mod:`mapper.store.insert_form`); return how
+        many triples the graph gained."""
+        refuse_service(query)
+        before = self._size(target)
+        try:
+            self._live().update(update)
+        except SyntaxError as error:
+            raise StoreError(f"malformed SPARQL query: {error}") from error
+        except (OSError, ValueError, RuntimeError) as error:
+            raise StoreError(f"cannot write to {target.value}: {error}") from error
+        return self._size(target) - before
+
+    def _size(self, graph: ox.NamedNode) -> int:
+        [row] = self.select_values(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        return int(row["n"])
 
     def _answer(self, query: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
                 expected: type, convert: Callable[[Any], Any], wrong_form: str) -> Any:
