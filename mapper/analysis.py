@@ -13,15 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mapper.catalogue import Catalogue, Label, read_catalogue
 from mapper.catalogue_store import install_catalogue
 from mapper.classify import Classification, classify
+from mapper.concurrently import concurrently
 from mapper.gaps import Gap, compute_gaps
 from mapper.layout import Layout, project_layout
 from mapper.namespaces import SUBMISSION_GRAPH_PREFIX
 from mapper.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+
+    from mapper.load import Limits
+    from mapper.validate import Validation
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Analysis:
     catalogue: Catalogue
     classification: Classification
     gaps: tuple[Gap, ...]
+    #: The SHACL validation of the submission, when the analysis was asked to validate it.
+    validation: Validation | None = None
 
     def coverage(self) -> tuple[CoverageCell, ...]:
         """The principle × stage summary: applicable, evidenced (no gap) and gap counts."""
@@ -84,27 +93,51 @@ def institution_of(submission_graph: str) -> str:
 
 
 def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layout | None = None,
-            catalogue: Catalogue | None = None, install: bool = True) -> Analysis:
-    """Classify and compute the gaps of one submission already in the store."""
+            catalogue: Catalogue | None = None, install: bool = True, validate: bool = False,
+            shapes: Graph | None = None) -> Analysis:
+    """Classify and compute the gaps of one submission already in the store.
+
+    With ``validate``, the submission is also validated with the SHACL shapes (``shapes``, default
+    the layout's), at the same time as it is classified: validation reads only the submission and
+    the catalogue, classification writes only the derived graph, and both spend most of their time
+    in Rust, so on two cores the pair takes little longer than classification alone (500 AI
+    systems: 4.5 s instead of 6 s).
+    """
     layout = layout or project_layout()
     if install:
         install_catalogue(store, layout)
     catalogue = catalogue or read_catalogue(store)  # the catalogue graph classify and gaps read
-    classification = classify(store, submission_graph)
-    gaps = compute_gaps(store, classification, catalogue, as_of)
+
+    def classified() -> tuple[Classification, tuple[Gap, ...]]:
+        classification = classify(store, submission_graph)
+        return classification, compute_gaps(store, classification, catalogue, as_of)
+
+    validation = None
+    if validate:
+        from mapper.validate import load_shapes, validate_stored
+
+        if shapes is None and layout.root != project_layout().root:
+            shapes = load_shapes(layout)
+        validation, (classification, gaps) = concurrently(
+            lambda: validate_stored(store, submission_graph, shapes=shapes), classified)
+    else:
+        classification, gaps = classified()
     institution = _institution_iri(store, submission_graph)
     return Analysis(submission_graph, institution, classification.labels(institution), as_of, catalogue,
-                    classification, gaps)
+                    classification, gaps, validation)
 
 
-def analyse_files(store: Store, paths: Sequence[str], *, as_of: dt.date, layout: Layout | None = None) -> Analysis:
-    """Load one submission's files (safely, atomically) and analyse them."""
+def analyse_files(store: Store, paths: Sequence[str], *, as_of: dt.date, layout: Layout | None = None,
+                  validate: bool = False, limits: Limits | None = None) -> Analysis:
+    """Load one submission's files (safely, atomically) and analyse (and, with ``validate``,
+    validate) them: what ``fscai report FILES`` does."""
     from mapper.load import catalogue_terms_from, load_submission
 
     layout = layout or project_layout()
     install_catalogue(store, layout)
-    submission = load_submission(store, paths, catalogue_terms=catalogue_terms_from(store))
-    return analyse(store, submission.graph_iri, as_of=as_of, layout=layout, install=False)
+    submission = load_submission(store, paths, catalogue_terms=catalogue_terms_from(store),
+                                 **({"limits": limits} if limits is not None else {}))
+    return analyse(store, submission.graph_iri, as_of=as_of, layout=layout, install=False, validate=validate)
 
 
 def _institution_iri(store: Store, submission_graph: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mapper.catalogue import Label
 from mapper.catalogue_store import derived_graph
+from mapper.concurrently import concurrently
 from mapper.labels import Labels, read_labels
 from mapper.namespaces import CATALOGUE_GRAPH, FSC
 from mapper.queries import query_text
@@ -82,9 +83,12 @@ def derive(store: Store, submission_graph: str) -> str:
 def read_classification(store: Store, submission_graph: str) -> Classification:
     """Read tiers and verdicts back from the derived graph as records."""
     graphs = _graphs(submission_graph)
-    labels = read_labels(store, graphs)
+    labels, tier_rows, verdict_rows = concurrently(
+        lambda: read_labels(store, graphs),
+        lambda: store.select_values(query_text("tiers"), default_graphs=graphs),
+        lambda: store.select_values(query_text("verdicts"), default_graphs=graphs))
     tiers = []
-    for row in store.select_values(query_text("tiers"), default_graphs=graphs):
+    for row in tier_rows:
         explanation = None
         if row.get("explanationZh") is not None:
             explanation = Label(str(row["explanationZh"]), str(row.get("explanationEn") or ""))
@@ -95,7 +99,7 @@ def read_classification(store: Store, submission_graph: str) -> Classification:
             missing_factors=tuple(sorted(str(row.get("missingFactors") or "").split())),
         ))
     verdicts = []
-    for row in store.select_values(query_text("verdicts"), default_graphs=graphs):
+    for row in verdict_rows:
         verdicts.append(Verdict(
             measure=str(row["measure"]), subject=str(row["subject"]), rule=str(row["rule"]),
             verdict=VERDICTS[str(row["verdict"])], why=Label(str(row["whyZh"]), str(row["whyEn"])),

@@ -222,6 +222,36 @@ def render_turtle(validations: Sequence) -> str:
     return merged.serialize(format="turtle")
 
 
+#: SHACL severities as reports word them, most severe first.
+SEVERITY_LABELS = {"Violation": Label("違規", "violation"), "Warning": Label("警告", "warning"),
+                   "Info": Label("資訊", "info")}
+
+
+def validation_counts(analysis: Analysis) -> dict[str, int] | None:
+    """Findings per SHACL severity, or None when the analysis did not validate the submission."""
+    if analysis.validation is None:
+        return None
+    return {severity: analysis.validation.count(severity) for severity in SEVERITY_LABELS}
+
+
+def validation_line(analysis: Analysis) -> str | None:
+    """One bilingual line on the validation, or None when the analysis did not validate.
+
+    >>> from mapper.validate import Validation
+    >>> from types import SimpleNamespace
+    >>> print(validation_line(SimpleNamespace(validation=Validation(True, (), Graph()))))
+    資料驗證（SHACL）：符合，違規 0、警告 0、資訊 0 / validation (SHACL): conforms, 0 violations, 0 warnings, 0 infos
+    """
+    counts = validation_counts(analysis)
+    if counts is None:
+        return None
+    conforms = analysis.validation.conforms
+    zh = "、".join(f"{label.zh} {counts[s]}" for s, label in SEVERITY_LABELS.items())
+    en = ", ".join(f"{counts[s]} {label.en}s" for s, label in SEVERITY_LABELS.items())
+    return (f"資料驗證（SHACL）：{'符合' if conforms else '不符合'}，{zh} / validation (SHACL): "
+            f"{'conforms' if conforms else 'does not conform'}, {en}")
+
+
 def summary_counts(analysis: Analysis) -> dict[str, int]:
     total = coverage_grid(analysis).cell(None, None)
     return {"applicable": total.applicable, "evidenced": total.evidenced, "gaps": len(analysis.gaps),

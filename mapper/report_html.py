@@ -15,8 +15,8 @@ from typing import Sequence
 
 from mapper.analysis import Analysis, institution_of
 from mapper.catalogue import Label
-from mapper.report import SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, tier_rows, \
-    undetermined_rows
+from mapper.report import SEVERITY_LABELS, SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
+    tier_rows, undetermined_rows, validation_line
 
 STYLE = """
 body { font-family: "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", sans-serif; margin: 2em; color: #1a1a1a; }
@@ -118,6 +118,26 @@ def _undetermined(analysis: Analysis) -> str:
          for u in rows])
 
 
+def _validation(analysis: Analysis) -> str:
+    """The SHACL findings, most severe first; nothing when the analysis did not validate."""
+    line = validation_line(analysis)
+    if line is None:
+        return ""
+    findings = analysis.validation.findings
+    out = f"<h3>{_h('資料驗證（SHACL）', 'Validation (SHACL)')} ({len(findings)})</h3>\n<p>{text(line)}</p>\n"
+    if not findings:
+        return out
+    unknown = Label("", "")
+    rows = [[both(SEVERITY_LABELS.get(f.severity, unknown)),
+             (f"{text(f.focus_label)}<br>" if f.focus_label else "") + f"<code>{text(f.focus)}</code>",
+             f"<code>{text(f.path)}</code>" if f.path else "—",
+             text(f.value) if f.value is not None and f.value != f.focus else "—",
+             both(Label(f.message_zh, f.message_en)),
+             both(Label(f.section_label_zh, f.section_label_en)) if f.section else "—"] for f in findings]
+    return out + _table([_h("嚴重度", "Severity"), _h("對象", "Focus"), _h("屬性", "Property"), _h("值", "Value"),
+                         _h("說明", "Message"), _h("依據", "Guideline")], rows)
+
+
 def institution_html(analysis: Analysis, anchor: str) -> str:
     label, counts = analysis.institution_label, summary_counts(analysis)
     facts = [(_h("統一編號", "UBN"), text(institution_of(analysis.submission_graph))),
@@ -125,9 +145,12 @@ def institution_html(analysis: Analysis, anchor: str) -> str:
              (_h("基準日", "As of"), text(analysis.as_of.isoformat())),
              (_h("適用／已佐證／缺口／待定", "applicable / evidenced / gaps / undetermined"),
               f"{counts['applicable']} / {counts['evidenced']} / {counts['gaps']} / {counts['undetermined']}")]
+    if analysis.validation is not None:
+        facts.append((_h("資料驗證（SHACL）", "Validation (SHACL)"), text(validation_line(analysis))))
     return (f'<section id="{anchor}">\n<h2>{both(label)}</h2>\n'
             + _table([_h("項目", "Item"), _h("內容", "Value")], [list(f) for f in facts])
             + _summary(analysis) + _tiers(analysis) + _gaps(analysis, anchor) + _undetermined(analysis)
+            + _validation(analysis)
             + "</section>\n")
 
 

@@ -18,7 +18,8 @@ from typing import Sequence
 from mapper import __version__
 from mapper.analysis import Analysis, institution_of
 from mapper.catalogue import Label
-from mapper.report import TITLE, coverage_grid, gap_rows, summary_counts, tier_rows, undetermined_rows
+from mapper.report import (TITLE, coverage_grid, gap_rows, summary_counts, tier_rows, undetermined_rows,
+                           validation_counts)
 
 
 def _label(label: Label) -> dict[str, str]:
@@ -49,11 +50,22 @@ def institution_document(analysis: Analysis) -> dict:
                    "score": t.score, "explanation": _label(t.explanation),
                    "missing_factors": [_label(f) for f in t.missing_factors]} for t in tier_rows(analysis)],
         "gaps": _records(gap_rows(analysis)),
+        "validation": _validation(analysis),
         "undetermined": [{"measure_notation": u.measure_notation, "measure": _label(u.measure),
                           "subject": u.subject, "subject_label": _label(u.subject_label), "why": _label(u.why),
                           "missing_inputs": [{"iri": iri, "label": _label(label)} for iri, label in u.missing_inputs]}
                          for u in undetermined_rows(analysis)],
     }
+
+
+def _validation(analysis: Analysis) -> dict | None:
+    """The SHACL findings (as ``fscai validate --format json`` gives them), or None when the
+    analysis did not validate the submission."""
+    counts = validation_counts(analysis)
+    if counts is None:
+        return None
+    return {"conforms": analysis.validation.conforms, "counts": counts,
+            "findings": _records(analysis.validation.findings)}
 
 
 def render_json(analyses: Sequence[Analysis]) -> str:
@@ -74,7 +86,7 @@ def render_index(entries: Sequence[tuple[Analysis, str]]) -> str:
 
 
 def _records(rows: Sequence) -> list[dict]:
-    """Flat records (dataclasses of strings, such as GapRow) as dicts, without ``asdict``'s deep copies."""
+    """Flat records (dataclasses of strings, such as GapRow or Finding) as dicts, without ``asdict``'s deep copies."""
     names = [f.name for f in fields(rows[0])] if rows else []
     return [{name: getattr(row, name) for name in names} for row in rows]
 

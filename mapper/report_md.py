@@ -13,8 +13,8 @@ from typing import Sequence
 
 from mapper.analysis import Analysis, institution_of
 from mapper.catalogue import Label
-from mapper.report import SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, tier_rows, \
-    undetermined_rows
+from mapper.report import SEVERITY_LABELS, SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
+    tier_rows, undetermined_rows, validation_line
 
 
 def _escape(text: str) -> str:
@@ -50,6 +50,8 @@ def institution_markdown(analysis: Analysis) -> list[str]:
     out += [f"適用 {counts['applicable']}、已佐證 {counts['evidenced']}、缺口 {counts['gaps']}、待定 "
             f"{counts['undetermined']} / applicable {counts['applicable']}, evidenced {counts['evidenced']}, "
             f"gaps {counts['gaps']}, undetermined {counts['undetermined']}", ""]
+    if analysis.validation is not None:
+        out += [_escape(validation_line(analysis)), ""]
 
     grid = coverage_grid(analysis)
     out += ["### 摘要：原則 × 階段 / Summary: principle × stage", "",
@@ -102,6 +104,25 @@ def institution_markdown(analysis: Analysis) -> list[str]:
                        for u in undetermined])
     else:
         out += ["無 / None.", ""]
+    return out + _validation(analysis)
+
+
+def _validation(analysis: Analysis) -> list[str]:
+    """The SHACL findings, most severe first; nothing when the analysis did not validate."""
+    line = validation_line(analysis)
+    if line is None:
+        return []
+    findings = analysis.validation.findings
+    out = [f"### 資料驗證（SHACL） / Validation (SHACL) ({len(findings)})", "", _escape(line), ""]
+    if findings:
+        unknown = Label("", "")
+        out += _table([cell("嚴重度", "Severity"), cell("對象", "Focus"), cell("屬性", "Property"), cell("值", "Value"),
+                       cell("說明", "Message"), cell("依據", "Guideline")],
+                      [[_both(SEVERITY_LABELS.get(f.severity, unknown)),
+                        cell(f.focus_label, f"`{f.focus}`"), f"`{_escape(f.path)}`" if f.path else "—",
+                        _escape(f.value) if f.value is not None and f.value != f.focus else "—",
+                        cell(f.message_zh, f.message_en),
+                        cell(f.section_label_zh, f.section_label_en) if f.section else "—"] for f in findings])
     return out
 
 

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Sequence
 
 from mapper.analysis import Analysis, institution_of
-from mapper.report import SUBJECT_KINDS, cell_text, coverage_grid, gap_rows
+from mapper.report import SUBJECT_KINDS, cell_text, coverage_grid, gap_rows, validation_line
 
 
 def display_width(text: str) -> int:
@@ -69,6 +69,8 @@ def summary_table(analysis: Analysis) -> str:
     lines.append("")
     lines += [f"{col.notation:<3}{col.label.zh}  {col.label.en}" for col in grid.columns]
     lines.append(f"待定（缺漏資料）/ undetermined (missing inputs): {len(analysis.undetermined)}")
+    if analysis.validation is not None:
+        lines.append(validation_line(analysis))
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
 from html.parser import HTMLParser
 
 import click
@@ -371,3 +372,67 @@ def test_report_to_stdout_with_files():
     result = run("report", str(MINIMAL), "--store", "memory:", "--as-of", AS_OF_ARG, "--format", "md")
     assert result.exit_code == 0
     assert result.stdout.startswith("# 金融業運用AI指引落實缺口報告") and "原則 Principle" in result.stderr
+
+
+# --- validation findings in the report --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def validated(examples):
+    """Every example submission analysed again, validated alongside."""
+    store, analyses = examples
+    from mapper.analysis import analyse
+
+    return store, tuple(analyse(store, a.submission_graph, as_of=AS_OF, catalogue=a.catalogue, install=False,
+                                validate=True) for a in analyses)
+
+
+def test_a_validated_analysis_has_the_gaps_and_findings_of_each_step_alone(examples, validated):
+    store, analyses = examples
+    from mapper.validate import validate_stored
+
+    for alone, both in zip(analyses, validated[1]):
+        assert alone.validation is None
+        assert both.gaps == alone.gaps and both.classification.verdicts == alone.classification.verdicts
+        assert both.validation.findings == validate_stored(store, alone.submission_graph).findings
+    assert sum(len(a.validation.findings) for a in validated[1]) > 0, "the examples carry findings on purpose"
+
+
+def test_every_format_reports_the_findings(validated):
+    _, analyses = validated
+    findings = [f for a in analyses for f in a.validation.findings]
+    document = json.loads(render(analyses, "json"))
+    for analysis, institution in zip(analyses, document["institutions"]):
+        validation = institution["validation"]
+        assert validation["conforms"] == analysis.validation.conforms
+        assert validation["counts"] == {s: analysis.validation.count(s) for s in ("Violation", "Warning", "Info")}
+        assert [f["message_en"] for f in validation["findings"]] == [f.message_en for f in analysis.validation.findings]
+    html = "".join(parse_page(render(analyses, "html")).text)
+    markdown = render(analyses, "md")
+    for finding in findings:
+        assert finding.message_zh in html and finding.message_en in html
+        assert " ".join(finding.message_zh.split()) in markdown
+    for text in (html, markdown, summary_table(analyses[0])):
+        assert "資料驗證（SHACL）" in text and "validation (SHACL)" in text
+
+
+def test_an_unvalidated_analysis_reports_no_validation(analyses):
+    assert all(i["validation"] is None for i in json.loads(render(analyses, "json"))["institutions"])
+    assert "資料驗證" not in render(analyses, "html") and "資料驗證" not in render(analyses, "md")
+
+
+def test_report_validates_unless_told_not_to(filled_store, tmp_path):
+    args = ("report", "--store", filled_store, "--institution", "12345675", "--as-of", AS_OF_ARG, "--format", "json")
+    with_findings = json.loads(run(*args).stdout)["institutions"][0]["validation"]
+    alone = _validated_alone(filled_store, "12345675")
+    assert sum(with_findings["counts"].values()) == len(alone.findings) == len(with_findings["findings"])
+    assert with_findings["findings"] == [asdict(f) for f in alone.findings]
+    assert json.loads(run(*args, "--no-validate").stdout)["institutions"][0]["validation"] is None
+
+
+def _validated_alone(url, ubn):
+    from mapper.store import open_store
+    from mapper.validate import validate_institution
+
+    with open_store(url) as store:
+        return validate_institution(store, ubn)

@@ -73,8 +73,9 @@ def _select_graphs(store, files: tuple[Path, ...], institution: str | None) -> l
 
 @contextlib.contextmanager
 def analysed(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
-             as_of: dt.datetime | None) -> Iterator[tuple[object, list]]:
-    """Open the store, load FILES or pick the submissions, analyse each; yield (store, analyses).
+             as_of: dt.datetime | None, *, validate: bool = False) -> Iterator[tuple[object, list]]:
+    """Open the store, load FILES or pick the submissions, analyse (and, with ``validate``,
+    validate) each; yield (store, analyses).
 
     Prints each analysis's summary table to stderr and, for more than one institution, a
     progress bar. Exits 2 on unusable input, 1 when the store fails.
@@ -103,7 +104,7 @@ def analysed(layout, files: tuple[Path, ...], institution: str | None, store_url
             for graph in tqdm(graphs, desc="分析 / analysing", unit="institution", file=sys.stderr,
                               disable=len(graphs) < 2, leave=False):
                 analyses.append(analyse(store, graph, as_of=reference, layout=layout, catalogue=catalogue,
-                                        install=False))
+                                        install=False, validate=validate))
         except LoadError as exc:
             for error in exc.errors:
                 click.echo(str(error), err=True)

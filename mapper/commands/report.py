@@ -23,18 +23,6 @@ from mapper.commands.load import store_option
 FORMATS = ("json", "csv", "md", "html", "ttl")
 
 
-def _validations(layout, store, analyses) -> list:
-    """The SHACL validation of each analysed submission, copied out of the store."""
-    from mapper.layout import Layout, project_layout
-    from mapper.namespaces import CATALOGUE_GRAPH
-    from mapper.validate import Validator, load_shapes
-
-    layout = layout if isinstance(layout, Layout) else project_layout()
-    validator = Validator(catalogue=store.graph_triples(CATALOGUE_GRAPH), shapes=load_shapes(layout))
-    return [validator.validate(store.graph_triples(a.submission_graph), graph_iri=a.submission_graph)
-            for a in analyses]
-
-
 @click.command("report")
 @files_argument
 @institution_option
@@ -47,10 +35,13 @@ def _validations(layout, store, analyses) -> list:
               help="A file, or a directory of one file per institution (named by UBN) plus an index: "
                    "a directory when PATH ends in '/', is one, or several institutions are reported and "
                    "PATH lacks the format's extension (report.csv: one file for all).")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate each submission with the SHACL shapes (alongside the analysis) and report the "
+                   "findings; ttl always validates.")
 @click.pass_obj
 def report_command(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
-                   as_of: dt.datetime | None, fmt: str, out: str | None) -> None:
-    """合規報告 / Report: summary, risk tiers, gaps by subject and undetermined verdicts.
+                   as_of: dt.datetime | None, fmt: str, out: str | None, validate: bool) -> None:
+    """合規報告 / Report: summary, risk tiers, gaps by subject, undetermined verdicts and SHACL findings.
 
     FILES: one institution's submission, loaded into the store first; without FILES, the newest
     submission of each institution in the store (or --institution's). Exit 0 when the analysis
@@ -63,12 +54,12 @@ def report_command(layout, files: tuple[Path, ...], institution: str | None, sto
     as_directory = out is not None and (out.endswith(("/", os.sep)) or Path(out).is_dir())
     if as_directory and Path(out).exists() and not Path(out).is_dir():
         raise click.UsageError(f"--out {out} names a file, not a directory")
-    with analysed(layout, files, institution, store_url, as_of) as (store, analyses):
-        validations = _validations(layout, store, analyses) if fmt == "ttl" else None
+    with analysed(layout, files, institution, store_url, as_of, validate=validate or fmt == "ttl") as (_, analyses):
+        pass
 
     def document(indices: list[int]) -> str:
         if fmt == "ttl":
-            return render_turtle([validations[i] for i in indices])
+            return render_turtle([analyses[i].validation for i in indices])
         return render([analyses[i] for i in indices], fmt)
 
     one_file = out is None or not (as_directory or (len(analyses) > 1

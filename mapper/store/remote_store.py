@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from urllib.request import Request, urlopen
@@ -167,20 +167,25 @@ class RemoteStore:
     def select(self, query: str, *, default_graphs: Sequence[str] | None = None,
                named_graphs: Sequence[str] | None = None) -> list[Row]:
         """Run a SELECT query; one dict per solution, unbound variables left out."""
-        return rows_from_solutions(self._solutions("select()", query, default_graphs, named_graphs))
+        return self._solutions("select()", query, default_graphs, named_graphs, rows_from_solutions)
 
     def select_values(self, query: str, *, default_graphs: Sequence[str] | None = None,
                       named_graphs: Sequence[str] | None = None) -> list[dict[str, str]]:
         """Run a SELECT query; one dict of plain strings per solution."""
-        return values_from_solutions(self._solutions("select_values()", query, default_graphs, named_graphs))
+        return self._solutions("select_values()", query, default_graphs, named_graphs, values_from_solutions)
 
     def _solutions(self, method: str, query: str, default_graphs: Sequence[str] | None,
-                   named_graphs: Sequence[str] | None) -> ox.QuerySolutions:
+                   named_graphs: Sequence[str] | None, convert: Callable[[ox.QuerySolutions], Any]) -> Any:
         dataset = self._dataset(query, default_graphs, named_graphs)
         results = _results(self._query("SELECT", query, dataset, _RESULTS_ACCEPT))
-        if not isinstance(results, ox.QuerySolutions):
-            raise StoreError(f"{method} needs a SELECT query")
-        return results
+        try:
+            if not isinstance(results, ox.QuerySolutions):
+                raise StoreError(f"{method} needs a SELECT query")
+            return convert(results)
+        finally:
+            # As on the embedded store: drop the parsed results on the thread that made them (the
+            # analysis reads on several threads), never leave them to the cycle collector.
+            del results
 
     def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None) -> bool:
