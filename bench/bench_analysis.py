@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_analysis_compare import engine_comparison, query_comparison  # noqa: E402
-from bench_analysis_pipeline import STEPS, run_pipeline, synthetic_institution  # noqa: E402
+from bench_analysis_pipeline import STEPS, run_in_child, synthetic_institution  # noqa: E402
 
 from mapper.validate import load_shapes  # noqa: E402
 
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     for systems in args.systems:
         institution = synthetic_institution(systems, directory)
         print(f"- {systems} systems: {institution.triples:,} triples; {args.runs} runs ...", flush=True)
-        runs = [run_pipeline(institution) for _ in range(args.runs)]
+        runs = [run_in_child(institution) for _ in range(args.runs)]
         medians[systems] = {step: statistics.median(r.seconds[step] for r in runs) for step in STEPS}
         counts[systems] = runs[0].counts
         if systems <= args.rdflib_systems:
