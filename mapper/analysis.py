@@ -131,12 +131,11 @@ def analyse_files(store: Store, paths: Sequence[str], *, as_of: dt.date, layout:
                   validate: bool = False, limits: Limits | None = None) -> Analysis:
     """Load one submission's files (safely, atomically) and analyse (and, with ``validate``,
     validate) them: what ``fscai report FILES`` does."""
-    from mapper.load import catalogue_terms_from, load_submission
+    from mapper.load import Limits, catalogue_terms_from, load_submission
 
     layout = layout or project_layout()
     install_catalogue(store, layout)
-    submission = load_submission(store, paths, catalogue_terms=catalogue_terms_from(store),
-                                 **({"limits": limits} if limits is not None else {}))
+    submission = load_submission(store, paths, catalogue_terms=catalogue_terms_from(store), limits=limits or Limits())
     return analyse(store, submission.graph_iri, as_of=as_of, layout=layout, install=False, validate=validate)
 
 

@@ -55,7 +55,7 @@ def report_command(layout, files: tuple[Path, ...], institution: str | None, sto
     if as_directory and Path(out).exists() and not Path(out).is_dir():
         raise click.UsageError(f"--out {out} names a file, not a directory")
     with analysed(layout, files, institution, store_url, as_of, validate=validate or fmt == "ttl") as (_, analyses):
-        pass
+        pass  # the analyses are records: they are rendered once the store is closed
 
     def document(indices: list[int]) -> str:
         if fmt == "ttl":
