@@ -247,7 +247,7 @@ def validation_line(analysis: Analysis) -> str | None:
         return None
     conforms = analysis.validation.conforms
     zh = "、".join(f"{label.zh} {counts[s]}" for s, label in SEVERITY_LABELS.items())
-    en = ", ".join(f"{counts[s]} {label.en}s" for s, label in SEVERITY_LABELS.items())
+    en = ", ".join(f"{counts[s]} {label.en}{'s' * (counts[s] != 1)}" for s, label in SEVERITY_LABELS.items())
     return (f"資料驗證（SHACL）：{'符合' if conforms else '不符合'}，{zh} / validation (SHACL): "
             f"{'conforms' if conforms else 'does not conform'}, {en}")
 
