@@ -91,7 +91,7 @@ def _records(rows: Sequence) -> list[dict]:
     return [{name: getattr(row, name) for name in names} for row in rows]
 
 
-def dumps(value, level: int = 0) -> str:
+def dumps(value) -> str:
     """``value`` as indented JSON whose records nested two lists deep take one line each.
 
     >>> print(dumps({"institutions": [{"ubn": "1", "gaps": [{"id": 1, "why": {"zh": "甲"}}, {"id": 2}]}]}), end="")
@@ -107,7 +107,7 @@ def dumps(value, level: int = 0) -> str:
       ]
     }
     """
-    return _dumps(value, 0, 0) + ("\n" if level == 0 else "")
+    return _dumps(value, 0, 0) + "\n"
 
 
 def _dumps(value, depth: int, lists: int) -> str:
