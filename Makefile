@@ -47,7 +47,7 @@ check: setup
 release: setup
 	$(BIN)/fscai ontology release --out dist
 
-# The market-scale run takes over an hour at the issue's 1,000 institutions here; BENCH_INSTITUTIONS=100 about 8 min.
+# The market-scale run took 70 min at the issue's 1,000 institutions here; BENCH_INSTITUTIONS=100 about 8 min.
 BENCH_INSTITUTIONS ?= 1000
 bench: setup
 	$(BIN)/python bench/bench_analysis.py
