@@ -222,16 +222,25 @@ def render_turtle(validations: Sequence) -> str:
     return merged.serialize(format="turtle")
 
 
-#: SHACL severities as reports word them, most severe first.
-SEVERITY_LABELS = {"Violation": Label("違規", "violation"), "Warning": Label("警告", "warning"),
-                   "Info": Label("資訊", "info")}
+def severity_labels() -> dict[str, Label]:
+    """SHACL severities as reports word them (from ``mapper.validate.SEVERITIES``), most severe first.
+
+    Imported only where an analysis holds a validation, so mapper.validate is loaded already:
+    reports without one do not pay for importing pySHACL.
+
+    >>> severity_labels()["Warning"]
+    Label(zh='警告', en='warning')
+    """
+    from mapper.validate import SEVERITIES
+
+    return {name: Label(zh, name.lower()) for name, zh in SEVERITIES.values()}
 
 
 def validation_counts(analysis: Analysis) -> dict[str, int] | None:
     """Findings per SHACL severity, or None when the analysis did not validate the submission."""
     if analysis.validation is None:
         return None
-    return {severity: analysis.validation.count(severity) for severity in SEVERITY_LABELS}
+    return {severity: analysis.validation.count(severity) for severity in severity_labels()}
 
 
 def validation_line(analysis: Analysis) -> str | None:
@@ -246,8 +255,9 @@ def validation_line(analysis: Analysis) -> str | None:
     if counts is None:
         return None
     conforms = analysis.validation.conforms
-    zh = "、".join(f"{label.zh} {counts[s]}" for s, label in SEVERITY_LABELS.items())
-    en = ", ".join(f"{counts[s]} {label.en}{'s' * (counts[s] != 1)}" for s, label in SEVERITY_LABELS.items())
+    labels = severity_labels()
+    zh = "、".join(f"{label.zh} {counts[s]}" for s, label in labels.items())
+    en = ", ".join(f"{counts[s]} {label.en}{'s' * (counts[s] != 1)}" for s, label in labels.items())
     return (f"資料驗證（SHACL）：{'符合' if conforms else '不符合'}，{zh} / validation (SHACL): "
             f"{'conforms' if conforms else 'does not conform'}, {en}")
 

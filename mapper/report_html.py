@@ -15,8 +15,8 @@ from typing import Sequence
 
 from mapper.analysis import Analysis, institution_of
 from mapper.catalogue import Label
-from mapper.report import SEVERITY_LABELS, SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
-    tier_rows, undetermined_rows, validation_line
+from mapper.report import SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
+    severity_labels, tier_rows, undetermined_rows, validation_line
 
 STYLE = """
 body { font-family: "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", sans-serif; margin: 2em; color: #1a1a1a; }
@@ -127,11 +127,11 @@ def _validation(analysis: Analysis) -> str:
     out = f"<h3>{_h('資料驗證（SHACL）', 'Validation (SHACL)')} ({len(findings)})</h3>\n<p>{text(line)}</p>\n"
     if not findings:
         return out
-    unknown = Label("", "")
-    rows = [[both(SEVERITY_LABELS.get(f.severity, unknown)),
+    unknown, severities = Label("", ""), severity_labels()
+    rows = [[both(severities.get(f.severity, unknown)),
              (f"{text(f.focus_label)}<br>" if f.focus_label else "") + f"<code>{text(f.focus)}</code>",
              f"<code>{text(f.path)}</code>" if f.path else "—",
-             text(f.value) if f.value is not None and f.value != f.focus else "—",
+             text(f.shown_value) if f.shown_value is not None else "—",
              both(Label(f.message_zh, f.message_en)),
              both(Label(f.section_label_zh, f.section_label_en)) if f.section else "—"] for f in findings]
     return out + _table([_h("嚴重度", "Severity"), _h("對象", "Focus"), _h("屬性", "Property"), _h("值", "Value"),

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from mapper.analysis import Analysis, institution_of
 from mapper.catalogue import Label
-from mapper.report import SEVERITY_LABELS, SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
-    tier_rows, undetermined_rows, validation_line
+from mapper.report import SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
+    severity_labels, tier_rows, undetermined_rows, validation_line
 
 
 def _escape(text: str) -> str:
@@ -115,12 +115,12 @@ def _validation(analysis: Analysis) -> list[str]:
     findings = analysis.validation.findings
     out = [f"### 資料驗證（SHACL） / Validation (SHACL) ({len(findings)})", "", _escape(line), ""]
     if findings:
-        unknown = Label("", "")
+        unknown, severities = Label("", ""), severity_labels()
         out += _table([cell("嚴重度", "Severity"), cell("對象", "Focus"), cell("屬性", "Property"), cell("值", "Value"),
                        cell("說明", "Message"), cell("依據", "Guideline")],
-                      [[_both(SEVERITY_LABELS.get(f.severity, unknown)),
+                      [[_both(severities.get(f.severity, unknown)),
                         cell(f.focus_label, f"`{f.focus}`"), f"`{_escape(f.path)}`" if f.path else "—",
-                        _escape(f.value) if f.value is not None and f.value != f.focus else "—",
+                        _escape(f.shown_value) if f.shown_value is not None else "—",
                         cell(f.message_zh, f.message_en),
                         cell(f.section_label_zh, f.section_label_en) if f.section else "—"] for f in findings])
     return out

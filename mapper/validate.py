@@ -122,6 +122,11 @@ class Finding:
     section_label_en: str = ""
 
     @property
+    def shown_value(self) -> str | None:
+        """The value to show a reader: none when there is none or it is the focus node itself."""
+        return self.value if self.value is not None and self.value != self.focus else None
+
+    @property
     def sort_key(self) -> tuple:
         return (_SEVERITY_ORDER.get(self.severity, 9), self.section or "", self.focus, self.shape,
                 self.path or "", self.value or "")
@@ -536,7 +541,7 @@ def render_text(validation: Validation) -> str:
         lines.append(f"{n}. [{_SEVERITY_ZH.get(f.severity, f.severity)} {f.severity}] {name}")
         if f.path:
             lines.append(f"   屬性 / Property: {_compact(f.path)}")
-        if f.value is not None and f.value != f.focus:
+        if f.shown_value is not None:
             lines.append(f"   值 / Value: {_compact(URIRef(f.value)) if _is_iri(f.value) else f.value}")
         lines.append(f"   {f.message_zh}")
         if f.message_en != f.message_zh:
