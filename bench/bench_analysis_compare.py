@@ -16,15 +16,16 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mapper.catalogue_store import derived_graph, install_catalogue
+from mapper.catalogue.install import install_catalogue
+from mapper.graphs import derived_graph
 from mapper.classify import classify
 from mapper.gaps import with_as_of
 from mapper.load import load_submission
-from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.queries import query_text
 from mapper.store import open_store
 from mapper.synth import REFERENCE_DATE
-from mapper.validate_oxdata import OxData, oxigraph_of
+from mapper.validate.dataview import OxData, oxigraph_of
 
 from bench_analysis_pipeline import LIMITS, Institution
 
@@ -130,7 +131,7 @@ def engine_comparison(institution: Institution, shapes: Graph, limit: float, *, 
     import pyshacl
     import shacl
 
-    from mapper.ontology import catalogue_graph
+    from mapper.catalogue.ontology import catalogue_graph
 
     store = ox.Store()
     store.bulk_load(institution.path.read_bytes(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:data"))

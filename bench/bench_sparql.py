@@ -53,8 +53,8 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from mapper.catalogue_store import derived_graph  # noqa: E402
-from mapper.namespaces import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX  # noqa: E402
+from mapper.graphs import derived_graph  # noqa: E402
+from mapper.graphs import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX  # noqa: E402
 from mapper.queries import query_text  # noqa: E402
 from mapper.query_library import list_queries  # noqa: E402
 from mapper.synth import REFERENCE_DATE, synthesise  # noqa: E402
@@ -95,7 +95,7 @@ def submission_iri(name: str, data: bytes) -> str:
 
 def catalogue_ntriples() -> bytes:
     from mapper.layout import project_layout
-    from mapper.ontology import knowledge_ntriples
+    from mapper.catalogue.ontology import knowledge_ntriples
 
     return knowledge_ntriples(project_layout(ROOT))
 

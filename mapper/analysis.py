@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from mapper.catalogue import Catalogue, Label, read_catalogue
-from mapper.catalogue_store import install_catalogue
-from mapper.classify import Classification, classify
+from mapper.catalogue.records import Catalogue, Label, read_catalogue
+from mapper.catalogue.install import install_catalogue
+from mapper.classify import Classification, classify, read_classification
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, compute_gaps
 from mapper.layout import Layout, project_layout
-from mapper.namespaces import SUBMISSION_GRAPH_PREFIX
+from mapper.graphs import derived_graph
 from mapper.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,7 +73,7 @@ class Analysis:
                 undetermined[cell] += 1
         gaps = Counter((g.chapter.notation, g.stage.notation if g.stage else "-") for g in self.gaps)
         cells = set(applicable) | set(gaps) | set(undetermined)
-        from mapper.catalogue import sort_key
+        from mapper.catalogue.records import sort_key
 
         return tuple(CoverageCell(c, s, applicable[(c, s)], evidenced[(c, s)], gaps[(c, s)], undetermined[(c, s)])
                      for c, s in sorted(cells, key=lambda cs: (sort_key(cs[0]), cs[1])))
@@ -81,15 +81,6 @@ class Analysis:
     @property
     def undetermined(self):
         return tuple(v for v in self.classification.verdicts if v.verdict == "undetermined")
-
-
-def institution_of(submission_graph: str) -> str:
-    """The UBN in a submission graph IRI.
-
-    >>> institution_of("https://w3id.org/fscai/graph/submission/12345675/2025-06-30")
-    '12345675'
-    """
-    return submission_graph[len(SUBMISSION_GRAPH_PREFIX):].split("/", 1)[0]
 
 
 def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layout | None = None,
@@ -122,6 +113,26 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
             lambda: validate_stored(store, submission_graph, shapes=shapes), classified)
     else:
         classification, gaps = classified()
+    return _analysis(store, submission_graph, as_of, catalogue, classification, gaps, validation)
+
+
+class NotAnalysed(LookupError):
+    """A submission whose derived graph is not in the store: nothing has classified it yet."""
+
+
+def read_analysis(store: Store, submission_graph: str, *, as_of: dt.date, catalogue: Catalogue) -> Analysis:
+    """The analysis of a submission classified before (its derived graph is in the store), read
+    without writing anything: what the viewer shows. :class:`NotAnalysed` if it was not."""
+    if derived_graph(submission_graph) not in store.graphs():
+        raise NotAnalysed(f"the submission {submission_graph} has not been analysed: its derived graph "
+                          f"{derived_graph(submission_graph)} is not in {store.url}")
+    classification = read_classification(store, submission_graph)
+    gaps = compute_gaps(store, classification, catalogue, as_of)
+    return _analysis(store, submission_graph, as_of, catalogue, classification, gaps, None)
+
+
+def _analysis(store: Store, submission_graph: str, as_of: dt.date, catalogue: Catalogue,
+              classification: Classification, gaps: tuple[Gap, ...], validation) -> Analysis:
     institution = _institution_iri(store, submission_graph)
     return Analysis(submission_graph, institution, classification.labels(institution), as_of, catalogue,
                     classification, gaps, validation)
@@ -145,17 +156,16 @@ def _institution_iri(store: Store, submission_graph: str) -> str:
     return str(rows[0]["i"]) if rows else ""
 
 
-def submission_graphs(store: Store) -> list[str]:
-    return [g for g in store.graphs() if g.startswith(SUBMISSION_GRAPH_PREFIX)]
 
 
-def latest_graphs(graphs: Iterable[str]) -> list[str]:
-    """The newest submission graph of each institution.
+def derive_latest(store: Store, layout: Layout | None = None) -> list[str]:
+    """Install the layout's catalogue and derive (classify) every institution's newest submission;
+    return their graphs. What ``fscai serve`` does before it serves: pages only read."""
+    from mapper.classify import derive
+    from mapper.graphs import latest_graphs, submission_graphs
 
-    >>> latest_graphs([SUBMISSION_GRAPH_PREFIX + "1/2025-01-01", SUBMISSION_GRAPH_PREFIX + "1/2025-06-30"])
-    ['https://w3id.org/fscai/graph/submission/1/2025-06-30']
-    """
-    newest: dict[str, str] = {}
-    for graph in sorted(graphs):
-        newest[institution_of(graph)] = graph
-    return sorted(newest.values())
+    install_catalogue(store, layout or project_layout())
+    graphs = latest_graphs(submission_graphs(store))
+    for graph in graphs:
+        derive(store, graph)
+    return graphs

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapper.catalogue import Label
-from mapper.catalogue_store import derived_graph
+from mapper.catalogue.records import Label
+from mapper.graphs import derived_graph
 from mapper.concurrently import concurrently
 from mapper.labels import Labels, read_labels
-from mapper.namespaces import CATALOGUE_GRAPH, FSC
+from mapper.namespaces import FSC
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.queries import query_text
 from mapper.store import Store
 

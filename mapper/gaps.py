@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mapper.catalogue import Catalogue, Label, Ref
-from mapper.catalogue_store import derived_graph
+from mapper.catalogue.records import Catalogue, Label, Ref
+from mapper.graphs import derived_graph
 from mapper.classify import Classification
-from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.queries import query_text
 from mapper.store import Store
 
@@ -83,7 +83,7 @@ def read_gap_kinds(store: Store) -> dict[str, GapKind]:
 def compute_gaps(store: Store, classification: Classification, catalogue: Catalogue,
                  as_of: dt.date) -> tuple[Gap, ...]:
     """Every gap of one submission, ordered by subject, measure notation and kind."""
-    from mapper.catalogue import sort_key
+    from mapper.catalogue.records import sort_key
 
     graphs = [classification.submission_graph, derived_graph(classification.submission_graph), CATALOGUE_GRAPH]
     kinds = read_gap_kinds(store)

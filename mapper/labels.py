@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from mapper.catalogue import Label
+from mapper.catalogue.records import Label
 from mapper.queries import query_text
 from mapper.store import Store
 

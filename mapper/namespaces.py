@@ -1,4 +1,4 @@
-"""The IRIs every module shares: vocabulary, catalogue individuals and named graphs.
+"""The IRIs every module shares: the vocabulary, the catalogue's individuals, SHACL's; and prefixes.
 
 >>> str(FSC.Measure)
 'https://w3id.org/fscai/def#Measure'
@@ -12,10 +12,10 @@ from rdflib import Namespace
 FSC = Namespace("https://w3id.org/fscai/def#")
 #: Guideline content (this draft revision): principles, sections, measures, stages, ...
 FSCG = Namespace("https://w3id.org/fscai/guideline/draft/")
-#: The named graph that holds the catalogue; no submission may write to it.
-CATALOGUE_GRAPH = "https://w3id.org/fscai/graph/catalogue"
-#: Prefix of the named graphs that hold submissions (one per institution and date).
-SUBMISSION_GRAPH_PREFIX = "https://w3id.org/fscai/graph/submission/"
+#: SHACL: the shapes' vocabulary and the validation report's.
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: The project's SHACL shapes.
+FSCS = Namespace("https://w3id.org/fscai/shapes#")
 
 PREFIXES = {
     "fsc": str(FSC),
@@ -27,5 +27,5 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
-    "sh": "http://www.w3.org/ns/shacl#",
+    "sh": str(SH),
 }

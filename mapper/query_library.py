@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from mapper.catalogue import Label
+from mapper.catalogue.records import Label
 from mapper.layout import Layout, project_layout
 
 #: What a parameter may hold, and how its value is written in SPARQL.

@@ -118,11 +118,14 @@ def normalised(name: str, data: bytes, work: Path) -> bytes:
     return data
 
 
-def run_side(tree: Path, work: Path) -> dict[str, bytes]:
-    """Every output of one side: each command's exit code, stdout and stderr, and each file written."""
+def run_side(tree: Path, work: Path, only: re.Pattern | None = None) -> dict[str, bytes]:
+    """Every output of one side: each command's exit code, stdout and stderr, and each file written
+    (with ``only``, the commands whose name it matches, after the loads they need)."""
     store, out = work / "store", work / "out"
     outputs: dict[str, bytes] = {}
     for name, arguments in commands():
+        if only is not None and not (name.startswith("load-") or only.search(name)):
+            continue
         filled = [a.replace("{STORE}", f"oxigraph:{store}").replace("{OUT}", str(out)) for a in arguments]
         done = subprocess.run(fscai(tree) + filled, cwd=tree, env=environment(tree), capture_output=True)
         outputs[f"{name}.rc"] = str(done.returncode).encode()
@@ -131,7 +134,8 @@ def run_side(tree: Path, work: Path) -> dict[str, bytes]:
     for path in sorted(out.rglob("*")):
         if path.is_file():
             outputs[f"file:{path.relative_to(out)}"] = path.read_bytes()
-    outputs.update(served(tree, store))
+    if only is None or only.search("web"):
+        outputs.update(served(tree, store))
     return {name: normalised(name, data, work) for name, data in outputs.items()}
 
 
@@ -238,13 +242,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="HEAD", help="the revision to compare the working tree with")
     parser.add_argument("--keep", type=Path, default=None, help="write both sides' outputs under this directory")
+    parser.add_argument("--only", type=re.compile, default=None, metavar="REGEX",
+                        help="compare only the commands whose name matches (the loads always run; 'web' for the "
+                             "viewer and /sparql)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fscai-same-outputs-") as tmp:
         tmp = Path(tmp)
         base_tree = worktree(args.base, tmp / "base")
         try:
-            before = run_side(base_tree, tmp / "before")
-            after = run_side(ROOT, tmp / "after")
+            before = run_side(base_tree, tmp / "before", args.only)
+            after = run_side(ROOT, tmp / "after", args.only)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, capture_output=True)
         if args.keep:

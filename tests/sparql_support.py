@@ -62,7 +62,7 @@ CATALOGUE = "https://w3id.org/fscai/graph/catalogue"
 @lru_cache(maxsize=1)
 def examples_nquads() -> bytes:
     """The analysed examples as N-Quads (built once per process, a few seconds)."""
-    from mapper.catalogue_store import install_catalogue
+    from mapper.catalogue.install import install_catalogue
     from mapper.classify import derive
     from mapper.load import catalogue_terms_from, load_submission
     from mapper.store import open_store
@@ -216,8 +216,7 @@ def sparql_app(store_url: str, tokens: Path, **config):
     """An app (create_app, the real factory) over ``store_url`` with the test tokens."""
     from web import create_app
 
-    return create_app({"TESTING": True, "FSCAI_STORE": store_url, "FSCAI_ROOT": str(REPO),
-                       "FSCAI_TOKENS": str(tokens), **config})
+    return create_app({"TESTING": True, "STORE": store_url, "ROOT": str(REPO), "TOKENS": str(tokens), **config})
 
 
 @contextmanager
@@ -232,13 +231,10 @@ def served_sparql(store_url: str, tokens: Path, **config) -> Iterator[Served]:
 
 
 def close_app(app) -> None:
-    """Stop the app's SPARQL workers and delete its snapshots, if it started any."""
-    service = app.extensions.get("fscai.sparql")
-    if service is not None:
-        service.close()
-    store = app.extensions.get("fscai.store")
-    if store is not None:
-        store.close()
+    """Close the app (its SPARQL workers, snapshots and store), and collect what held the store."""
     import gc
 
+    from web import close_app as close
+
+    close(app)
     gc.collect()

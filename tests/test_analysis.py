@@ -9,11 +9,12 @@ import pytest
 from rdflib import Graph
 
 from mapper.analysis import analyse, analyse_files
-from mapper.catalogue_store import derived_graph, install_catalogue
+from mapper.catalogue.install import install_catalogue
+from mapper.graphs import derived_graph
 from mapper.classify import derive
 from mapper.load import catalogue_terms_from, load_submission
-from mapper.namespaces import CATALOGUE_GRAPH
-from mapper.ontology import catalogue_graph
+from mapper.graphs import CATALOGUE_GRAPH
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.queries import query_text
 from mapper.store import open_store
 from oxigraph_server import running_oxigraph

@@ -102,9 +102,9 @@ def test_changing_the_tier_thresholds_changes_the_derived_tier(project_copy):
 def test_validation_follows_the_new_measure(project_copy, tmp_path):
     import pytest
 
-    from mapper.catalogue_store import install_catalogue
+    from mapper.catalogue.install import install_catalogue
     from mapper.load import LoadError, catalogue_terms_from, load_submission
-    from mapper.ontology import catalogue_graph
+    from mapper.catalogue.ontology import catalogue_graph
     from mapper.validate import load_shapes, validate_graph
 
     statement = MINIMAL.read_text(encoding="utf-8") + """

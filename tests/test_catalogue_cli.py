@@ -16,7 +16,7 @@ EXPECTED_PER_CHAPTER = {"G": 6, "1": 8, "2": 15, "3": 13, "4": 25, "5": 18, "6":
 def catalogue_json():
     from click.testing import CliRunner
 
-    from mapper.cli import main
+    from cli import main
 
     result = CliRunner().invoke(main, ["catalogue", "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0

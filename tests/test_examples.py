@@ -19,10 +19,11 @@ from mapper.analysis import analyse_files
 from mapper.layout import project_layout
 from mapper.load import catalogue_terms_from_files, parse_submission
 from mapper.namespaces import FSC, FSCG
-from mapper.ontology import catalogue_graph
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.store import open_store
 from mapper.synth import VENDOR_NAMESPACE, ubn_valid
-from mapper.validate import FSCS, Validator, load_shapes
+from mapper.namespaces import FSCS
+from mapper.validate import Validator, load_shapes
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "data" / "examples"

@@ -6,11 +6,11 @@ import pytest
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from mapper.gates import run_gates, shape_gate, violation_gate
+from mapper.catalogue.gates import run_gates, shape_gate, violation_gate
 from mapper.namespaces import FSC, FSCG
 
 FSCR = Namespace("https://w3id.org/fscai/rules/draft/")
-from mapper.ontology import parse_turtle_files
+from mapper.catalogue.ontology import parse_turtle_files
 
 
 def test_every_gate_passes_on_the_real_ontology(ontology_graph, layout):

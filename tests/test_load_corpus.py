@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from mapper.load import Limits, LoadError, load_submission
-from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.store import open_store
 
 CORPUS = Path(__file__).parent / "corpus"

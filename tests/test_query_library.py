@@ -20,7 +20,7 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 
-from mapper.commands.query import query_command
+from cli.query import query_command
 from mapper.layout import project_layout
 from mapper.queries import QUERY_DIR, query_text
 from mapper.query_library import QueryLibraryError, list_queries, read_query
@@ -28,7 +28,7 @@ from mapper.store import open_store
 from oxigraph_server import running_oxigraph
 from sparql_support import (BANK_EARLIER_DATE, BANK_LATEST_DATE, BANK_UBN, CATALOGUE, INSURER_UBN, RETIRED_SYSTEM,
                             SECURITIES_UBN, derived_graph, examples_nquads, make_store, submission_graph)
-from web.sparql_guard import inspect
+from web.sparql.guard import inspect
 
 AS_OF = "2026-11-25"
 LATEST = {BANK_UBN: BANK_LATEST_DATE, INSURER_UBN: "2026-09-30", SECURITIES_UBN: "2026-11-15"}

@@ -6,7 +6,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from mapper.namespaces import FSC, FSCG
-from mapper.reasoner import hermit_check
+from mapper.catalogue.reasoner import hermit_check
 
 
 def _copy(graph: Graph) -> Graph:

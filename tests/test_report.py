@@ -1,4 +1,4 @@
-"""mapper.report (every format) and the ``fscai gaps`` / ``fscai report`` commands on the real examples.
+"""mapper.report.rows (every format) and the ``fscai gaps`` / ``fscai report`` commands on the real examples.
 
 Every gap must say, in every format, its measure (notation, zh-Hant, English), why the measure
 applies and what is missing (both languages); the HTML page must be self-contained.
@@ -18,14 +18,16 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from mapper.commands.gaps import gaps_command
-from mapper.commands.report import report_command
+from cli.gaps import gaps_command
+from cli.report import report_command
 from mapper.layout import project_layout
-from mapper.namespaces import CATALOGUE_GRAPH
-from mapper.report import FORMATS, gap_rows, render, render_turtle, tier_rows, undetermined_rows
-from mapper.report_csv import HEADER
-from mapper.report_text import display_width, summary_table
-from mapper.validate import SH, Validator, load_shapes
+from mapper.graphs import CATALOGUE_GRAPH
+from mapper.report import FORMATS, render, render_turtle
+from mapper.report.rows import gap_rows, tier_rows, undetermined_rows
+from mapper.report.csv_format import HEADER
+from mapper.report.text import display_width, summary_table
+from mapper.namespaces import SH
+from mapper.validate import Validator, load_shapes
 from test_trace import AS_OF, MINIMAL, REPO, analyse_submissions, example_analyses, example_submissions
 
 AS_OF_ARG = AS_OF.isoformat()

@@ -14,14 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from mapper.analysis import analyse
-from mapper.catalogue_store import install_catalogue
-from mapper.commands.synth import synth_command
+from mapper.catalogue.install import install_catalogue
+from cli.synth import synth_command
 from mapper.layout import project_layout
 from mapper.load import catalogue_terms_from, catalogue_terms_from_files, load_submission, parse_submission
-from mapper.ontology import catalogue_graph
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.store import open_store
 from mapper.synth import REFERENCE_DATE, VENDOR_NAMESPACE, synthesise, ubn_valid, ubn_with_check_digit
-from mapper.validate import FSCS, Validator, load_shapes
+from mapper.namespaces import FSCS
+from mapper.validate import Validator, load_shapes
 
 REPO = Path(__file__).resolve().parents[1]
 ALL_GAP_KINDS = {"NoStatement", "NoEvidence", "EvidenceReviewOverdue", "PlannedOverdue",

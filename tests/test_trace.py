@@ -18,11 +18,11 @@ import networkx as nx
 import pytest
 
 from mapper.analysis import analyse
-from mapper.catalogue import read_catalogue
-from mapper.catalogue_store import install_catalogue
+from mapper.catalogue.records import read_catalogue
+from mapper.catalogue.install import install_catalogue
 from mapper.layout import project_layout
 from mapper.load import catalogue_terms_from, load_submission
-from mapper.ontology import catalogue_graph
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.queries import query_text
 from mapper.store import open_store
 from mapper.trace import (build_trace, explain_gap, gap_id, gap_nodes, most_missing, read_facts, read_statements,

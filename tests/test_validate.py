@@ -12,13 +12,15 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from mapper.commands.validate import validate_command
+from cli.validate import validate_command
 from mapper.layout import project_layout
 from mapper.load import load_submission
-from mapper.namespaces import CATALOGUE_GRAPH, FSC, FSCG
+from mapper.namespaces import FSC, FSCG
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.store import open_store
-from mapper.validate import (FSCS, SH, NoCatalogue, UnknownInstitution, Validator, load_shapes, render_json,
-                             render_text, render_turtle, validate, validate_graph, validate_institution)
+from mapper.namespaces import FSCS, SH
+from mapper.validate import (NoCatalogue, UnknownInstitution, Validator, load_shapes, render_json, render_text,
+                             render_turtle, validate, validate_graph, validate_institution)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "minimal-submission.ttl"

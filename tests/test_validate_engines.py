@@ -17,11 +17,12 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from mapper.load import catalogue_terms_from_files, load_submission, parse_submission
-from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.store import open_store
-from mapper.validate import SH, Validator, load_shapes, validate, validate_institution
-from mapper.validate_fast import FastEngine
-from mapper.validate_sparql import split
+from mapper.namespaces import SH
+from mapper.validate import Validator, load_shapes, validate, validate_institution
+from mapper.validate.fast import FastEngine
+from mapper.validate.sparql import split
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = sorted((REPO / "tests" / "shapes" / "cases").glob("*.test.ttl"))

@@ -1,55 +1,63 @@
-"""The analyses the pages and the JSON API show, computed once per submission and reference date.
+"""The analyses the pages and the JSON API show: read from the store, never computed here.
 
-Analysing writes each submission's derived graph (tiers, applicability), so the SPARQL endpoint
-sees it too; ``fscai serve`` analyses every institution's newest submission before serving.
+What the analysis derives from each submission (tiers, applicability) is written before the viewer
+serves (``fscai serve`` analyses every institution's newest submission first); a request reads it
+(:func:`mapper.analysis.read_analysis`), and the records are cached per submission and reference
+date. A submission nobody analysed is listed by :func:`unanalysed`, and its pages say so.
 """
 
 from __future__ import annotations
 
 from flask import current_app
 
-from mapper.analysis import Analysis, analyse, institution_of, latest_graphs, submission_graphs
-from mapper.catalogue import Catalogue
-from mapper.catalogue_store import install_catalogue, layout_catalogue
-from mapper.layout import project_layout
-from web import as_of
-from web.store_access import get_store
-
-
-def layout():
-    return project_layout(current_app.config.get("FSCAI_ROOT"))
+from mapper.analysis import Analysis, NotAnalysed, read_analysis
+from mapper.catalogue.install import layout_catalogue
+from mapper.catalogue.records import Catalogue
+from mapper.graphs import derived_graph, institution_of, latest_graphs, submission_graphs
+from web.config import as_of, layout
+from web.store import get_store
 
 
 def catalogue() -> Catalogue:
+    """The catalogue records of the app's knowledge files, read once."""
     cached = current_app.extensions.get("fscai.catalogue")
     if cached is None:
-        cached = layout_catalogue(layout())
+        cached = layout_catalogue(layout(current_app))
         current_app.extensions["fscai.catalogue"] = cached
     return cached
 
 
+def _latest() -> list[str]:
+    return latest_graphs(submission_graphs(get_store()))
+
+
 def latest_analyses() -> list[Analysis]:
-    """The analysis of every institution's newest submission in the store, by UBN."""
-    store = get_store()
-    return [analysis_of(graph) for graph in latest_graphs(submission_graphs(store))]
+    """The analysis of every institution's newest submission in the store, by UBN (those analysed)."""
+    present = set(get_store().graphs())
+    return [analysis_of(graph) for graph in _latest() if derived_graph(graph) in present]
+
+
+def unanalysed() -> list[str]:
+    """The newest submissions whose analysis is not in the store."""
+    present = set(get_store().graphs())
+    return [graph for graph in _latest() if derived_graph(graph) not in present]
 
 
 def analysis_of(graph: str) -> Analysis:
     key = (graph, as_of(current_app))
-    cache = current_app.extensions["fscai.analyses"]
-    with current_app.extensions["fscai.lock"]:
-        if key not in cache:
-            store = get_store()
-            if not current_app.extensions.get("fscai.catalogue-installed"):
-                install_catalogue(store, layout())
-                current_app.extensions["fscai.catalogue-installed"] = True
-            cache[key] = analyse(store, graph, as_of=key[1], layout=layout(), catalogue=catalogue(), install=False)
-        return cache[key]
+    cache = current_app.extensions.setdefault("fscai.analyses", {})
+    if key not in cache:
+        cache[key] = read_analysis(get_store(), graph, as_of=key[1], catalogue=catalogue())
+    return cache[key]
 
 
 def analysis_for_institution(ubn: str) -> Analysis | None:
-    """The newest submission's analysis of one institution, by its UBN."""
-    for graph in latest_graphs(submission_graphs(get_store())):
+    """The newest submission's analysis of one institution, by its UBN; ``NotAnalysed`` if there is
+    a submission but no analysis of it."""
+    for graph in _latest():
         if institution_of(graph) == ubn:
             return analysis_of(graph)
     return None
+
+
+__all__ = ["NotAnalysed", "analysis_for_institution", "analysis_of", "catalogue", "latest_analyses", "unanalysed"]

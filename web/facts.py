@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -20,19 +21,20 @@ import networkx as nx
 from flask import current_app
 
 from mapper.analysis import Analysis
-from mapper.catalogue import Label
-from mapper.catalogue_store import derived_graph
+from mapper.catalogue.records import Label
+from mapper.graphs import derived_graph
 from mapper.labels import Labels, read_labels
-from mapper.namespaces import CATALOGUE_GRAPH
-from mapper.ontology import catalogue_graph
+from mapper.graphs import CATALOGUE_GRAPH
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.queries import query_text as engine_query
 from mapper.store import Row
 from mapper.trace import SubmissionFacts, build_trace, read_facts
-from web import as_of
-from web.analyses import latest_analyses, layout
-from web.store_access import get_store
+from web.analyses import latest_analyses
+from web.config import as_of, layout
+from web.store import get_store
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+_LOCK = threading.Lock()
 _MARKER = re.compile(r"VALUES \?(\w+) \{ UNDEF \}")
 #: An absolute IRI with nothing that could end the ``<...>`` of a SPARQL IRI reference.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -74,7 +76,7 @@ def properties(iri: str, analysis: Analysis) -> dict[str, list]:
 
 def _cached(name: str, key, compute):
     cache = current_app.extensions.setdefault(name, {})
-    with current_app.extensions["fscai.lock"]:
+    with _LOCK:
         if key not in cache:
             cache.clear()  # one generation at a time: a newer submission replaces the old entries
             cache[key] = compute()
@@ -107,7 +109,7 @@ def vocabulary() -> Labels:
             cached = read_labels(store, [CATALOGUE_GRAPH])
         else:
             by_iri = {}
-            for row in catalogue_graph(layout()).query(engine_query("labels")):
+            for row in catalogue_graph(layout(current_app)).query(engine_query("labels")):
                 zh, en = row.labelZh, row.labelEn
                 by_iri[str(row.term)] = Label(str(zh or en or ""), str(en or zh or ""))
             cached = Labels(by_iri)

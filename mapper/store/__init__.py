@@ -1,17 +1,11 @@
 """The store seam: one small interface, backends chosen by a URL.
 
-Every analysis in fscai is SPARQL in ``.rq`` files run through :class:`Store`,
-so it runs unchanged on the embedded Oxigraph store and on any SPARQL 1.1 server.
-
-URLs (see README "Store URLs"), opened with :func:`open_store`:
-
-- ``memory:`` embedded Oxigraph in memory;
-- ``oxigraph:PATH`` (or a plain directory path) embedded Oxigraph on disk;
-- ``sparql+http://HOST:PORT/PATH`` (or ``sparql+https://``) a remote SPARQL 1.1 server.
-  ``PATH`` is the server base; the query, update and Graph Store Protocol endpoints are
-  ``BASE/query``, ``BASE/update`` and ``BASE/store`` (as ``oxigraph serve`` lays them out),
-  each overridable by a URL parameter resolved against ``BASE/``: ``?query=/ds/query&
-  update=/ds/update&gsp=/ds/data`` for Fuseki. See :mod:`mapper.store.remote_store`.
+Every read and write of fscai goes through :class:`Store`: the analysis (SPARQL in ``.rq`` files),
+the validation, the viewer and the ``/sparql`` endpoint. So everything runs unchanged on the
+embedded Oxigraph store (:mod:`mapper.store.embedded`) and on any SPARQL 1.1 server
+(:mod:`mapper.store.remote`); a new engine is one more backend class. URLs are read by
+:mod:`mapper.store.url`, terms converted by :mod:`mapper.store.terms`, queries parsed (once) by
+:mod:`mapper.store.parse` and guarded against ``SERVICE`` by :mod:`mapper.store.guard`.
 
 >>> store = open_store("memory:")
 >>> store.replace_graph("https://example.org/g", b'<https://example.org/s> <https://example.org/p> "o"@en .')
@@ -24,9 +18,8 @@ URLs (see README "Store URLs"), opened with :func:`open_store`:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -39,6 +32,22 @@ class StoreError(Exception):
     """A store could not answer: bad URL, unreachable server, malformed query, timeout."""
 
 
+class QuerySyntaxError(StoreError):
+    """The text is not a SPARQL 1.1 query (the parser's message says where)."""
+
+
+class QueryRefused(StoreError):
+    """A query the seam never runs: one with a ``SERVICE`` clause."""
+
+
+class StoreTimeout(StoreError):
+    """The query passed its deadline, or the server cut its answer short (a timeout it signalled)."""
+
+
+class StoreUnavailable(StoreError):
+    """The server could not be reached, or answered with an error of its own."""
+
+
 class Store(Protocol):
     """What every backend offers. Terms come back as rdflib terms.
 
@@ -49,12 +58,15 @@ class Store(Protocol):
     given it replaces the query's clauses (as the SPARQL 1.1 Protocol does).
 
     Queries must be SPARQL 1.1 and may not use ``SERVICE``: a query whose text could name it is
-    parsed and refused before it reaches the engine (:func:`mapper.store.guard.refuse_service`). Literals come back as rdflib
-    ``Literal`` with their language tag or datatype; ``xsd:string`` literals come back
-    as plain ``Literal(value)`` (the same RDF term). Every failure is a :class:`StoreError`.
+    parsed and refused before it reaches the engine (:func:`mapper.store.guard.refuse_service`).
+    Literals come back as rdflib ``Literal`` with their language tag or datatype; ``xsd:string``
+    literals come back as plain ``Literal(value)`` (the same RDF term). Every failure is a
+    :class:`StoreError`.
     """
 
     url: str
+    #: Counts the writes through this handle, so readers of a copy know when it is stale.
+    generation: int
 
     def select(self, query: str, *, default_graphs: Sequence[str] | None = None,
                named_graphs: Sequence[str] | None = None) -> list[Row]: ...
@@ -70,6 +82,12 @@ class Store(Protocol):
 
     def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
                   named_graphs: Sequence[str] | None = None) -> Graph: ...
+
+    def results(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                named_graphs: Sequence[str] | None = None) -> Any:
+        """Run any query; the engine's own results, for a serializer to write as they come:
+        pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or an iterator of ``Triple``. Consume them
+        on the thread that asked (pyoxigraph results may only be dropped there)."""
 
     def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
                        named_graphs: Sequence[str] | None = None) -> int:
@@ -95,6 +113,14 @@ class Store(Protocol):
     def graph_triples(self, graph: str) -> Graph:
         """A copy of one named graph as an in-memory rdflib Graph (for pySHACL)."""
 
+    def view(self, graphs: Sequence[str]) -> Any:
+        """The union of ``graphs`` as a :class:`mapper.store.view.GraphView`, for the validation's
+        fast path: read in place by the embedded store, copied into memory from a server."""
+
+    def snapshot(self, directory: Path) -> None:
+        """Write a copy of the whole store that another process can open read-only at
+        ``directory``; :class:`StoreError` where the backend cannot (a remote server)."""
+
     def dump(self) -> bytes:
         """Every quad as canonical, sorted N-Quads: equal stores give equal bytes.
 
@@ -106,23 +132,13 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
-_REMOTE_SCHEMES = ("sparql+http", "sparql+https")
+def open_store(url: str, *, timeout_s: float | None = None, read_only: bool = False) -> Store:
+    """Open the store named by ``url`` (see :mod:`mapper.store.url`).
 
-
-def open_store(url: str, *, timeout_s: float | None = None) -> Store:
-    """Open the store named by ``url``.
-
-    - ``memory:``: embedded Oxigraph in memory (gone when closed);
-    - ``oxigraph:PATH`` or a plain path (``data/store``, ``/var/lib/fscai``, ``./a:b``):
-      embedded Oxigraph on disk, the directory is created if missing; a path whose first
-      segment contains ``:`` must be written ``oxigraph:PATH`` or ``./PATH``;
-    - ``sparql+http://HOST:PORT/BASE[?query=..&update=..&gsp=..&union=..]`` or
-      ``sparql+https://...``: a remote SPARQL 1.1 server (see
-      :func:`mapper.store.remote_store.parse_remote_url`).
-
-    ``timeout_s`` bounds every HTTP request of a remote store; the embedded store runs
-    in-process and ignores it (pyoxigraph 0.5 cannot cancel a query).
+    ``timeout_s`` bounds every HTTP request of a remote store; the embedded store runs in-process
+    and ignores it (pyoxigraph 0.5 cannot cancel a query: the ``/sparql`` endpoint runs queries in
+    worker processes it can kill). ``read_only`` opens an on-disk store without taking its lock
+    (for a snapshot no one writes) and makes every write a :class:`StoreError`.
 
     >>> open_store("memory:").url
     'memory:'
@@ -131,37 +147,15 @@ def open_store(url: str, *, timeout_s: float | None = None) -> Store:
         ...
     mapper.store.StoreError: unknown store URL scheme 'ftp' in 'ftp://example.org/data': use memory:, oxigraph:PATH, a directory path, sparql+http://... or sparql+https://...
     """
+    from mapper.store.url import parse_store_url
+
     if timeout_s is not None and timeout_s <= 0:
         raise StoreError(f"timeout_s must be positive, got {timeout_s}")
-    match = _SCHEME.match(url)
-    scheme = match.group("scheme").lower() if match else None
-    if scheme is None:
-        return _open_embedded(url, url)
-    if scheme == "memory":
-        return _open_memory(url)
-    if scheme == "oxigraph":
-        return _open_embedded(url[len("oxigraph:"):], url)
-    if scheme in _REMOTE_SCHEMES:
-        from mapper.store.remote_store import RemoteStore
+    location = parse_store_url(url)
+    if location.kind == "remote":
+        from mapper.store.remote import RemoteStore
 
-        return RemoteStore(url, timeout_s=timeout_s)
-    raise StoreError(
-        f"unknown store URL scheme {scheme!r} in {url!r}: use memory:, oxigraph:PATH, "
-        "a directory path, sparql+http://... or sparql+https://..."
-    )
+        return RemoteStore(location, timeout_s=timeout_s, read_only=read_only)
+    from mapper.store.embedded import OxigraphStore
 
-
-def _open_memory(url: str) -> Store:
-    from mapper.store.oxigraph_store import OxigraphStore
-
-    if url != "memory:":
-        raise StoreError(f"an in-memory store URL is exactly 'memory:', got {url!r}")
-    return OxigraphStore(None)
-
-
-def _open_embedded(path: str, url: str) -> Store:
-    from mapper.store.oxigraph_store import OxigraphStore
-
-    if not path.strip():
-        raise StoreError(f"store URL {url!r} names no directory")
-    return OxigraphStore(Path(path).expanduser(), url=url)
+    return OxigraphStore(location.path, url=url, read_only=read_only)

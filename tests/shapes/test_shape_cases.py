@@ -28,7 +28,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from mapper.namespaces import FSC, FSCG
-from mapper.validate import SH, Validator, load_shapes
+from mapper.namespaces import SH
+from mapper.validate import Validator, load_shapes
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

@@ -13,8 +13,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from mapper.store import Store, StoreError, open_store
-from mapper.store.oxigraph_store import OxigraphStore
-from mapper.store.remote_store import RemoteEndpoints, RemoteStore
+from mapper.store.embedded import OxigraphStore
+from mapper.store.remote import RemoteStore
+from mapper.store.url import RemoteEndpoints
 
 if TYPE_CHECKING:
     from conftest import OxigraphServer  # this directory's conftest.py
@@ -419,7 +420,7 @@ HIDDEN_SERVICE_QUERIES = [
 def test_rdflib_alone_misses_the_hidden_clauses() -> None:
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from mapper.store.guard import _contains_service
+    from mapper.store.parse import _contains_service
 
     assert [_contains_service(parseQuery(q)) for q in HIDDEN_SERVICE_QUERIES] == [False, False]
 
@@ -489,7 +490,7 @@ def test_a_directory_has_one_opener(tmp_path: Path) -> None:
 
 
 def test_remote_url_conventions() -> None:
-    assert RemoteStore("sparql+http://127.0.0.1:7878/").endpoints == RemoteEndpoints(
+    assert open_store("sparql+http://127.0.0.1:7878/").endpoints == RemoteEndpoints(
         "http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update", "http://127.0.0.1:7878/store", "list")
     fuseki = open_store("sparql+https://kb.example.org:3030?query=/ds/query&update=/ds/update&gsp=/ds/data")
     assert fuseki.endpoints == RemoteEndpoints("https://kb.example.org:3030/ds/query",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from rdflib.compare import isomorphic
 
-from mapper.catalogue_store import install_catalogue
-from mapper.namespaces import CATALOGUE_GRAPH
+from mapper.catalogue.install import install_catalogue
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.queries import query_text
 from mapper.store import StoreError
 from mapper.store.insert_form import insert_form
-from mapper.store.oxigraph_store import OxigraphStore
+from mapper.store.embedded import OxigraphStore
 
 EX = "https://example.org/"
 A, B, OUT = f"{EX}a", f"{EX}b", f"{EX}out"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from mapper.catalogue_store import install_catalogue
+from mapper.analysis import derive_latest
 from mapper.layout import project_layout
 from mapper.load import load_submission
-from web import create_app
+from web import close_app, create_app
 from web.analyses import latest_analyses
-from web.store_access import get_store
+from web.store import setting_up
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "data" / "examples"
@@ -38,21 +38,25 @@ def example_submissions() -> list[list[Path]]:
 
 
 def make_app(submissions: list[list[Path]], **config):
-    """An app over a fresh in-memory store loaded with ``submissions`` and analysed."""
-    app = create_app({"TESTING": True, "FSCAI_STORE": "memory:", "FSCAI_AS_OF": AS_OF,
-                      "FSCAI_ROOT": str(REPO), **config})
-    with app.app_context():
-        store = get_store()
-        install_catalogue(store, project_layout(REPO))
+    """An app over a fresh in-memory store loaded with ``submissions`` and analysed, as ``fscai serve``
+    does before it listens: the requests only read."""
+    app = create_app({"TESTING": True, "STORE": "memory:", "AS_OF": AS_OF, "ROOT": str(REPO), **config})
+    with setting_up(app) as store:
+        layout = project_layout(REPO)
+        derive_latest(store, layout)  # the catalogue first: the loader checks against it
         for files in submissions:
             load_submission(store, files)
-        latest_analyses()  # classify and compute every gap before the first request
+        derive_latest(store, layout)
+    with app.app_context():
+        latest_analyses()  # read every analysis once before the first request
     return app
 
 
 @pytest.fixture(scope="session")
 def app():
-    return make_app(example_submissions())
+    app = make_app(example_submissions())
+    yield app
+    close_app(app)
 
 
 @pytest.fixture(scope="session")

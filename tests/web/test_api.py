@@ -207,7 +207,7 @@ def test_trace_neighbourhood_is_mapper_trace_subgraph(app, iri, depth):
     """The viewer walks the neighbourhood itself (fast); it must be subgraph_for's node set."""
     from mapper.trace import subgraph_for
     from web.facts import current_trace
-    from web.records_trace import _within
+    from web.records.trace import _within
 
     with app.test_request_context():
         trace = current_trace()

@@ -23,7 +23,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from mapper.query_library import list_queries, read_query
 from oxigraph_server import running_oxigraph
 from sparql_support import BANK_UBN, TOKENS, examples_nquads, make_store, served_sparql, write_tokens
-from web.sparql_results import _json_results
+from web.sparql.results import _json_results
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -402,7 +402,7 @@ def test_cors_on_answers_and_errors(server, path):
 
 
 def test_every_setting_is_documented_in_both_languages():
-    from web.sparql_settings import SETTINGS
+    from web.sparql.settings import SETTINGS
 
     for setting in SETTINGS:
         zh, _, en = setting.doc.partition(" / ")
@@ -411,14 +411,19 @@ def test_every_setting_is_documented_in_both_languages():
 
 
 def test_settings_come_from_config_then_environment(monkeypatch):
-    from web.sparql_settings import Settings
+    from web import close_app, create_app
+    from web.sparql.settings import Settings
 
     monkeypatch.setenv("FSCAI_SPARQL_MAX_ROWS", "7")
     monkeypatch.setenv("FSCAI_SPARQL_TIMEOUT_S", "4")
-    settings = Settings.from_mapping({"FSCAI_SPARQL_TIMEOUT_S": 2})
+    app = create_app({"STORE": "memory:", "SPARQL_TIMEOUT_S": 2})
+    try:
+        settings = Settings.from_mapping(app.config)
+    finally:
+        close_app(app)
     assert (settings.timeout_s, settings.max_rows) == (2.0, 7)
     with pytest.raises(ValueError, match="FSCAI_SPARQL_WORKERS"):
-        Settings.from_mapping({"FSCAI_SPARQL_WORKERS": "many"})
+        Settings.from_mapping({"SPARQL_WORKERS": "many"})
 
 
 def test_the_service_description_states_the_limits(server):
@@ -429,8 +434,8 @@ def test_the_service_description_states_the_limits(server):
     assert str(graph.value(service, fsq.maxRows)) == "10000"
 
 
-@pytest.mark.parametrize("module", ["web.sparql_access", "web.sparql_settings", "web.sparql_guard",
-                                    "web.sparql_negotiation", "web.sparql_results", "web.sparql_engine"])
+@pytest.mark.parametrize("module", ["web.sparql.access", "web.sparql.settings", "web.sparql.guard",
+                                    "web.sparql.negotiation", "web.sparql.results", "web.sparql.engine"])
 def test_the_modules_examples_run(module):
     """The docstring examples (pytest's doctest collection covers ``mapper/`` and ``tests/`` only)."""
     import doctest

@@ -29,8 +29,9 @@ from oxigraph_server import running_oxigraph
 from sparql_support import (BANK_UBN, CATALOGUE, INSURER_UBN, OTHER_GRAPH, SECURITIES_UBN, TAG, TINY_GRAPHS, TOKENS,
                             UBN_A, UBN_B, bearer, close_app, examples_nquads, make_store, served_sparql, sparql_app,
                             tiny_nquads, write_tokens)
-from web.sparql_access import TokenSource, parse_tokens
-from web.sparql_service import SparqlService
+from web.sparql.access import TokenSource, parse_tokens
+from web.sparql.service import SparqlService
+from web.store import owner_store
 
 # --- fixtures ---------------------------------------------------------------------------------
 
@@ -52,8 +53,8 @@ def tiny(tmp_path_factory, tokens):
 def limited(tmp_path_factory, tokens):
     """The same data with tight limits: 5 rows, 3 s, 2 KiB queries, 2 workers."""
     store = make_store(tmp_path_factory.mktemp("limited") / "store", tiny_nquads())
-    with served_sparql(f"oxigraph:{store}", tokens, FSCAI_SPARQL_MAX_ROWS=5, FSCAI_SPARQL_TIMEOUT_S=3,
-                       FSCAI_SPARQL_MAX_QUERY_BYTES=2048, FSCAI_SPARQL_WORKERS=2) as served:
+    with served_sparql(f"oxigraph:{store}", tokens, SPARQL_MAX_ROWS=5, SPARQL_TIMEOUT_S=3,
+                       SPARQL_MAX_QUERY_BYTES=2048, SPARQL_WORKERS=2) as served:
         yield served
 
 
@@ -98,7 +99,7 @@ def _lower(headers) -> dict:
 
 
 def _dump(server) -> bytes:
-    store = server.app.extensions["fscai.store"]
+    store = owner_store(server.app)
     return store.dump()
 
 
@@ -662,9 +663,9 @@ def test_a_write_through_the_app_is_seen_by_the_next_query(tmp_path, tokens, kin
         url = "memory:"
     else:
         url = f"oxigraph:{make_store(tmp_path / 'store', b'')}"
-    app = sparql_app(url, tokens, FSCAI_SPARQL_WORKERS=1)
+    app = sparql_app(url, tokens, SPARQL_WORKERS=1)
     try:
-        store = app.extensions["fscai.store"]
+        store = owner_store(app)
         store.replace_graph(CATALOGUE, f'<{CATALOGUE}#thing> <{TAG}> "first" .'.encode())
         client = app.test_client()
         query = {"query": f"SELECT ?o WHERE {{ ?s <{TAG}> ?o }}"}

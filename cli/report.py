@@ -1,0 +1,82 @@
+"""``fscai report``: the analysis of one or more institutions as JSON, CSV, Markdown, HTML or the
+SHACL validation report as Turtle.
+
+Submissions are chosen as by ``fscai gaps`` (FILES, or the store's newest per institution, or
+``--institution``). Without ``--out`` one document covering all of them goes to stdout.
+``--out PATH`` is a directory (one file per institution, named by UBN, plus an index) when PATH
+ends in ``/``, is an existing directory, or, for several institutions, lacks the format's
+extension; otherwise one file (``--out all.csv`` holds every institution). Exit codes: 0 the
+analysis ran; 2 unusable input or bad usage; 1 the store failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from cli.analysed import analysed
+from cli.options import (Failure, as_of_option, files_argument, institution_option, pass_layout, store_option,
+                         write_output)
+
+FORMATS = ("json", "csv", "md", "html", "ttl")
+
+
+@click.command("report")
+@files_argument
+@institution_option
+@store_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="json; csv: one row per gap; md: Markdown; html: one self-contained page; "
+                   "ttl: the SHACL validation report.")
+@click.option("--out", type=click.Path(), default=None, metavar="PATH",
+              help="A file, or a directory of one file per institution (named by UBN) plus an index: "
+                   "a directory when PATH ends in '/', is one, or several institutions are reported and "
+                   "PATH lacks the format's extension (report.csv: one file for all).")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate each submission with the SHACL shapes (alongside the analysis) and report the "
+                   "findings; ttl always validates.")
+@pass_layout
+def report_command(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
+                   as_of: dt.datetime | None, fmt: str, out: str | None, validate: bool) -> None:
+    """合規報告 / Report: summary, risk tiers, gaps by subject, undetermined verdicts and SHACL findings.
+
+    FILES: one institution's submission, loaded into the store first; without FILES, the newest
+    submission of each institution in the store (or --institution's). Exit 0 when the analysis
+    ran, 2 on unusable input.
+    """
+    from mapper.report import FORMATS as EXTENSIONS
+    from mapper.report import file_stem, render, render_index, render_turtle
+
+    extension = EXTENSIONS[fmt]
+    as_directory = out is not None and (out.endswith(("/", os.sep)) or Path(out).is_dir())
+    if as_directory and Path(out).exists() and not Path(out).is_dir():
+        raise click.UsageError(f"--out {out} names a file, not a directory")
+    with analysed(layout, files, institution, store_url, as_of, validate=validate or fmt == "ttl") as (_, analyses):
+        pass  # the analyses are records: they are rendered once the store is closed
+
+    def document(indices: list[int]) -> str:
+        if fmt == "ttl":
+            return render_turtle([analyses[i].validation for i in indices])
+        return render([analyses[i] for i in indices], fmt)
+
+    one_file = out is None or not (as_directory or (len(analyses) > 1
+                                                    and Path(out).suffix.lower() != f".{extension}"))
+    if one_file:
+        write_output(document(list(range(len(analyses)))), Path(out) if out else None)
+        return
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise Failure(f"--out {out} is a file; a report on {len(analyses)} institutions needs a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, analysis in enumerate(analyses):
+        name = f"{file_stem(analysis)}.{extension}"
+        write_output(document([i]), out / name)
+        entries.append((analysis, name))
+    index_name, index = render_index(entries, fmt)
+    write_output(index, out / index_name)
+

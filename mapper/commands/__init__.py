@@ -1,1 +1,0 @@
-"""One module per ``fscai`` verb; :mod:`mapper.cli` gathers them."""

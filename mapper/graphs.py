@@ -1,0 +1,67 @@
+"""The named graphs of a store: where the catalogue, each submission and what is derived from it live.
+
+One institution's submission of one date is one named graph; what the analysis derives from it
+(tiers, applicability verdicts, adoption summaries) is another, named after it; the catalogue (the
+ontology and the rules) is a third kind, one for the store.
+
+>>> graph = submission_graph_iri("12345675", dt.date(2025, 6, 30))
+>>> graph, institution_of(graph)
+('https://w3id.org/fscai/graph/submission/12345675/2025-06-30', '12345675')
+>>> derived_graph(graph)
+'https://w3id.org/fscai/graph/derived/12345675/2025-06-30'
+>>> latest_graphs([SUBMISSION_GRAPH_PREFIX + "1/2025-01-01", SUBMISSION_GRAPH_PREFIX + "1/2025-06-30"])
+['https://w3id.org/fscai/graph/submission/1/2025-06-30']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from mapper.store import Store
+
+#: The named graph that holds the catalogue; no submission may write to it.
+CATALOGUE_GRAPH = "https://w3id.org/fscai/graph/catalogue"
+#: Prefix of the named graphs that hold submissions (one per institution and date).
+SUBMISSION_GRAPH_PREFIX = "https://w3id.org/fscai/graph/submission/"
+#: Prefix of the graphs of what the analysis derives from each submission.
+DERIVED_GRAPH_PREFIX = "https://w3id.org/fscai/graph/derived/"
+
+
+def submission_graph_iri(ubn: str, date: dt.date) -> str:
+    """The named graph of one institution's submission of one date."""
+    return f"{SUBMISSION_GRAPH_PREFIX}{ubn}/{date.isoformat()}"
+
+
+def derived_graph(submission_graph: str) -> str:
+    """The graph holding what the analysis derives from one submission."""
+    if not submission_graph.startswith(SUBMISSION_GRAPH_PREFIX):
+        raise ValueError(f"not a submission graph: {submission_graph}")
+    return DERIVED_GRAPH_PREFIX + submission_graph[len(SUBMISSION_GRAPH_PREFIX):]
+
+
+def institution_of(submission_graph: str) -> str:
+    """The UBN in a submission graph IRI."""
+    return submission_graph[len(SUBMISSION_GRAPH_PREFIX):].split("/", 1)[0]
+
+
+def submitted_on(submission_graph: str) -> str:
+    """The date (ISO) in a submission graph IRI.
+
+    >>> submitted_on(SUBMISSION_GRAPH_PREFIX + "12345675/2025-06-30")
+    '2025-06-30'
+    """
+    return submission_graph.rstrip("/").rsplit("/", 1)[-1]
+
+
+def submission_graphs(store: Store) -> list[str]:
+    """Every submission graph in the store, sorted."""
+    return [g for g in store.graphs() if g.startswith(SUBMISSION_GRAPH_PREFIX)]
+
+
+def latest_graphs(graphs: Iterable[str]) -> list[str]:
+    """The newest submission graph of each institution."""
+    newest: dict[str, str] = {}
+    for graph in sorted(graphs):
+        newest[institution_of(graph)] = graph
+    return sorted(newest.values())
