@@ -14,20 +14,17 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pyoxigraph as ox
+from bench_analysis_pipeline import LIMITS, Institution
 from rdflib import Graph
 
 from mapper.catalogue.install import install_catalogue
-from mapper.graphs import derived_graph
 from mapper.classify import classify
-from mapper.gaps import with_as_of
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph
 from mapper.load import load_submission
-from mapper.graphs import CATALOGUE_GRAPH
-from mapper.queries import query_text
+from mapper.rq import engine_query, query_text
 from mapper.store import open_store
+from mapper.store.view import GraphView
 from mapper.synth import REFERENCE_DATE
-from mapper.validate.dataview import OxData, oxigraph_of
-
-from bench_analysis_pipeline import LIMITS, Institution
 
 SCRATCH = "urn:fscai:bench:scratch"
 
@@ -97,8 +94,8 @@ def query_comparison(institution: Institution, runs: int, limit: float) -> dict[
         classify(store, submission.graph_iri)
         graphs = [submission.graph_iri, derived_graph(submission.graph_iri), CATALOGUE_GRAPH]
         queries = {"applicability CONSTRUCT": (query_text("applicability"), "construct"),
-                   "gaps SELECT": (with_as_of(query_text("gaps"), REFERENCE_DATE), "select")}
-        union = OxData(oxigraph_of(store), tuple(ox.NamedNode(g) for g in graphs)).ntriples()
+                   "gaps SELECT": (engine_query("gaps").bind({"asOf": REFERENCE_DATE}), "select")}
+        union = store.view(graphs).ntriples()
         out = {}
         for name, (query, kind) in queries.items():
             def on_oxigraph() -> int:
@@ -137,7 +134,7 @@ def engine_comparison(institution: Institution, shapes: Graph, limit: float, *, 
     store.bulk_load(institution.path.read_bytes(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:data"))
     store.bulk_load(catalogue_graph().serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
                     to_graph=ox.NamedNode("urn:catalogue"))
-    text = OxData(store, (ox.NamedNode("urn:data"), ox.NamedNode("urn:catalogue"))).ntriples()
+    text = GraphView(store, (ox.NamedNode("urn:data"), ox.NamedNode("urn:catalogue"))).ntriples()
     out: dict[str, Timing] = {}
     for suffix, variant in {"": shapes}.items():
         def rust(ready, variant=variant):

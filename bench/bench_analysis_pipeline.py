@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper.analysis import Analysis, analyse_files
-from mapper.catalogue.records import read_catalogue
 from mapper.catalogue.install import install_catalogue
+from mapper.catalogue.records import read_catalogue
 from mapper.classify import classify
 from mapper.gaps import compute_gaps
 from mapper.load import Limits, load_submission

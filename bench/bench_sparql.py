@@ -53,10 +53,13 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from mapper.graphs import derived_graph  # noqa: E402
-from mapper.graphs import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX  # noqa: E402
-from mapper.queries import query_text  # noqa: E402
+from mapper.graphs import (  # noqa: E402
+    CATALOGUE_GRAPH,
+    SUBMISSION_GRAPH_PREFIX,
+    derived_graph,  # noqa: E402
+)
 from mapper.query_library import list_queries  # noqa: E402
+from mapper.rq import query_text  # noqa: E402
 from mapper.synth import REFERENCE_DATE, synthesise  # noqa: E402
 
 #: Set by main(): each run makes its own token (client processes get it as an argument).
@@ -94,8 +97,8 @@ def submission_iri(name: str, data: bytes) -> str:
 
 
 def catalogue_ntriples() -> bytes:
-    from mapper.layout import project_layout
     from mapper.catalogue.ontology import knowledge_ntriples
+    from mapper.layout import project_layout
 
     return knowledge_ntriples(project_layout(ROOT))
 
@@ -334,13 +337,13 @@ def export_subset(path: Path, graphs: list[str], target: Path) -> None:
 def bench_endpoint(path: Path, workdir: Path, args, report: Report) -> None:
     from waitress.server import create_server
 
-    from web import create_app
+    from web import close_app, create_app
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     tokens = workdir / "tokens.toml"
     tokens.write_text(f'[tokens]\n"{REGULATOR_TOKEN}" = "regulator"\n', encoding="utf-8")
-    app = create_app({"FSCAI_STORE": f"oxigraph:{path}", "FSCAI_TOKENS": str(tokens),
-                      "FSCAI_SPARQL_TIMEOUT_S": args.deadline, "FSCAI_ROOT": str(ROOT)})
+    app = create_app({"STORE": f"oxigraph:{path}", "TOKENS": str(tokens), "SPARQL_TIMEOUT_S": args.deadline,
+                      "ROOT": str(ROOT)})
     server = create_server(app, host="127.0.0.1", port=0, threads=args.server_threads, ident="fscai-bench")
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)
@@ -363,10 +366,7 @@ def bench_endpoint(path: Path, workdir: Path, args, report: Report) -> None:
     finally:
         server.close()
         thread.join(timeout=10)
-        service = app.extensions.get("fscai.sparql")
-        if service is not None:
-            service.close()
-        app.extensions["fscai.store"].close()
+        close_app(app)
 
 
 def _request(port: int, query: str, timeout: float, extra: dict | None = None, token: str | None = None) -> int:

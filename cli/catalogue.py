@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.options import pass_layout
-
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.catalogue.records import read_catalogue
 from mapper.catalogue.render import render_csv, render_json, render_markdown, render_text
-from mapper.catalogue.ontology import catalogue_graph
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "md": render_markdown}
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from cli.options import pass_layout
-
 from mapper.catalogue.gates import run_gates
 from mapper.catalogue.ontology import catalogue_graph
 from mapper.catalogue.reasoner import JavaMissing, hermit_check

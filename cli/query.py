@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 
 import click
 
 from cli.options import opened, pass_layout, store_option
+from mapper.report.text import display_width
 
 #: A cell wider than this is cut with an ellipsis in the table format.
 MAX_CELL = 60
@@ -34,7 +34,8 @@ def query_command(layout, name: str | None, store_url: str, fmt: str, params: tu
 
     Without NAME (or with --list): the library of named queries.
     """
-    from mapper.query_library import QueryLibraryError, list_queries, read_query
+    from mapper.query_library import list_queries, read_query
+    from mapper.rq import QueryFileError
 
     if list_only or name is None:
         click.echo(_listing(list_queries(layout)), nl=False)
@@ -42,7 +43,7 @@ def query_command(layout, name: str | None, store_url: str, fmt: str, params: tu
     try:
         named = read_query(name, layout)
         text = named.bind(_parameters(params))
-    except QueryLibraryError as exc:
+    except QueryFileError as exc:
         raise click.UsageError(str(exc)) from None
     variables, rows = _run(store_url, text)
     click.echo(render_rows(variables, rows, fmt), nl=False)
@@ -117,17 +118,12 @@ def _json_value(term):
     return str(term)
 
 
-def _width(text: str) -> int:
-    """Display columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cut(text: str) -> str:
-    if _width(text) <= MAX_CELL:
+    if display_width(text) <= MAX_CELL:
         return text
     out, used = [], 0
     for ch in text:
-        w = _width(ch)
+        w = display_width(ch)
         if used + w > MAX_CELL - 1:
             break
         out.append(ch)
@@ -137,10 +133,10 @@ def _cut(text: str) -> str:
 
 def _table(variables: list[str], cells: list[list[str]]) -> str:
     rows = [variables] + [[_cut(c) for c in row] for row in cells]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(variables))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(variables))]
     lines = []
     for index, row in enumerate(rows):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

@@ -18,10 +18,19 @@ from pathlib import Path
 import click
 
 from cli.analysed import analysed
-from cli.options import (Failure, as_of_option, files_argument, institution_option, pass_layout, store_option,
-                         write_output)
+from cli.options import (
+    Failure,
+    as_of_option,
+    files_argument,
+    institution_option,
+    pass_layout,
+    store_option,
+    write_output,
+)
+from mapper.report import FORMATS as REPORT_FORMATS
 
-FORMATS = ("json", "csv", "md", "html", "ttl")
+#: What ``fscai report`` writes: every report format but the terminal's text (``fscai gaps``).
+FORMATS = tuple(fmt for fmt in REPORT_FORMATS if fmt != "text")
 
 
 @click.command("report")
@@ -48,10 +57,9 @@ def report_command(layout, files: tuple[Path, ...], institution: str | None, sto
     submission of each institution in the store (or --institution's). Exit 0 when the analysis
     ran, 2 on unusable input.
     """
-    from mapper.report import FORMATS as EXTENSIONS
     from mapper.report import file_stem, render, render_index, render_turtle
 
-    extension = EXTENSIONS[fmt]
+    extension = REPORT_FORMATS[fmt]
     as_directory = out is not None and (out.endswith(("/", os.sep)) or Path(out).is_dir())
     if as_directory and Path(out).exists() and not Path(out).is_dir():
         raise click.UsageError(f"--out {out} names a file, not a directory")

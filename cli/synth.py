@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import pass_layout
-
+from cli.options import Failure, pass_layout
 from mapper.layout import Layout
 from mapper.synth import synthesise
 
@@ -34,15 +33,13 @@ def synth_command(layout: Layout, institutions: int, systems: int, seed: int, ou
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        click.echo(f"error: cannot create {out_dir}: {exc.strerror or exc}", err=True)
-        raise SystemExit(2) from None
+        raise Failure(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     files = triples = 0
     for name, data in synthesise(institutions, systems, seed=seed, layout=layout):
         try:
             (out_dir / name).write_bytes(data)
         except OSError as exc:
-            click.echo(f"error: cannot write {out_dir / name}: {exc.strerror or exc}", err=True)
-            raise SystemExit(2) from None
+            raise Failure(f"cannot write {out_dir / name}: {exc.strerror or exc}") from None
         files += 1
         triples += data.count(b"\n")  # N-Triples: one triple per line, no duplicates
     click.echo(f"{files} files, {triples} triples in {out_dir}")

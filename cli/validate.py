@@ -18,8 +18,17 @@ from cli.options import Failure, Refused, opened, pass_layout, store_option
 from mapper.catalogue.ontology import catalogue_graph
 from mapper.layout import Layout
 from mapper.load import Limits, LoadError, catalogue_terms_from_files, parse_submission
-from mapper.validate import (NoCatalogue, UnknownInstitution, Validation, load_shapes, render_json, render_text,
-                             render_turtle, validate, validate_institution)
+from mapper.validate import (
+    NoCatalogue,
+    UnknownInstitution,
+    Validation,
+    load_shapes,
+    render_json,
+    render_text,
+    render_turtle,
+    validate,
+    validate_institution,
+)
 
 RENDERERS = {"text": render_text, "json": render_json, "ttl": render_turtle}
 

@@ -15,13 +15,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from mapper.catalogue.records import Catalogue, Label, read_catalogue
 from mapper.catalogue.install import install_catalogue
+from mapper.catalogue.records import Catalogue, read_catalogue
 from mapper.classify import Classification, classify, read_classification
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, compute_gaps
-from mapper.layout import Layout, project_layout
 from mapper.graphs import derived_graph
+from mapper.labels import Label
+from mapper.layout import Layout, project_layout
 from mapper.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,8 +92,7 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
     With ``validate``, the submission is also validated with the SHACL shapes (``shapes``, default
     the layout's), at the same time as it is classified: validation reads only the submission and
     the catalogue, classification writes only the derived graph, and both spend most of their time
-    in Rust, so on two cores the pair takes little longer than classification alone (500 AI
-    systems: 4.5 s instead of 6 s).
+    in Rust, so on two cores the pair takes little longer than classification alone.
     """
     layout = layout or project_layout()
     if install:

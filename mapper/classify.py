@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapper.catalogue.records import Label
-from mapper.graphs import derived_graph
 from mapper.concurrently import concurrently
-from mapper.labels import Labels, read_labels
-from mapper.namespaces import FSC
-from mapper.graphs import CATALOGUE_GRAPH
-from mapper.queries import query_text
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph
+from mapper.labels import VERDICT_TERMS, Label, Labels, read_labels
+from mapper.rq import query_text
 from mapper.store import Store
 
-VERDICTS = {str(FSC.Applies): "applies", str(FSC.DoesNotApply): "does-not-apply", str(FSC.Undetermined): "undetermined"}
+#: A verdict's term (ontology/rules.ttl) -> the engine's name for it.
+VERDICTS = {term: name for name, term in VERDICT_TERMS.items()}
 
 
 @dataclass(frozen=True)

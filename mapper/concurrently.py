@@ -1,8 +1,7 @@
 """Run independent reads of one store at the same time.
 
 pyoxigraph evaluates a query without holding Python's GIL, so two reads of the same store (the
-verdicts and the labels of a submission, say) run on two cores at once; at 500 AI systems this
-takes a third off reading a classification back. Each call makes and consumes its own query
+verdicts and the labels of a submission, say) run on two cores at once. Each call makes and consumes its own query
 results in its own thread, as pyoxigraph requires. A remote store gets one HTTP request per call.
 
 >>> concurrently(lambda: 1 + 1, lambda: "two")

@@ -9,26 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mapper.catalogue.records import Catalogue, Label, Ref
-from mapper.graphs import derived_graph
+from mapper.catalogue.records import Catalogue, Ref
 from mapper.classify import Classification
-from mapper.graphs import CATALOGUE_GRAPH
-from mapper.queries import query_text
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph
+from mapper.labels import KIND_TERMS, Label
+from mapper.rq import engine_query, query_text
 from mapper.store import Store
 
-AS_OF_MARKER = "VALUES ?asOf { UNDEF }"
-SUBJECT_KINDS = {"Institution": "institution", "AISystem": "system", "Vendor": "vendor"}
-
-
-def with_as_of(query: str, as_of: dt.date) -> str:
-    """Set the reference date of a query that carries the ``VALUES ?asOf { UNDEF }`` line.
-
-    >>> with_as_of("SELECT * { VALUES ?asOf { UNDEF } }", dt.date(2026, 1, 2))
-    'SELECT * { VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> } }'
-    """
-    if AS_OF_MARKER not in query:
-        raise ValueError("the query has no 'VALUES ?asOf { UNDEF }' line to set the reference date")
-    return query.replace(AS_OF_MARKER, f'VALUES ?asOf {{ "{as_of.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> }}')
+#: A subject's class -> the engine's name for its kind.
+SUBJECT_KINDS = {KIND_TERMS[kind]: kind for kind in ("institution", "system", "vendor")}
 
 
 @dataclass(frozen=True)
@@ -90,7 +79,7 @@ def compute_gaps(store: Store, classification: Classification, catalogue: Catalo
     measures = {m.iri: m for m in catalogue.measures}
     labels = classification.labels
     gaps = []
-    for row in store.select_values(with_as_of(query_text("gaps"), as_of), default_graphs=graphs):
+    for row in store.select_values(engine_query("gaps").bind({"asOf": as_of}), default_graphs=graphs):
         measure = measures.get(str(row["measure"]))
         if measure is None:
             continue  # a rule for a measure the catalogue no longer has; the gates report it
@@ -100,7 +89,7 @@ def compute_gaps(store: Store, classification: Classification, catalogue: Catalo
             measure=Ref(measure.iri, measure.notation, measure.label),
             chapter=measure.chapter, section=measure.section, stage=measure.stage,
             subject=str(row["subject"]),
-            subject_kind=SUBJECT_KINDS[str(row["subjectKind"]).rsplit("#", 1)[-1]],
+            subject_kind=SUBJECT_KINDS[str(row["subjectKind"])],
             subject_label=labels(row["subject"]),
             why=Label(str(row["whyZh"]), str(row["whyEn"])),
             statement=_opt(row.get("statement")), status=_opt(row.get("status")),

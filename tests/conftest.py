@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mapper.catalogue.records import read_catalogue
 from cli import main
-from mapper.layout import project_layout
 from mapper.catalogue.ontology import catalogue_graph
+from mapper.catalogue.records import read_catalogue
+from mapper.layout import project_layout
 
 REPO = Path(__file__).resolve().parents[1]
 

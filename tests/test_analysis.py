@@ -6,18 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from oxigraph_server import running_oxigraph
 from rdflib import Graph
 
-from mapper.analysis import analyse, analyse_files
+from mapper.analysis import analyse_files
 from mapper.catalogue.install import install_catalogue
-from mapper.graphs import derived_graph
-from mapper.classify import derive
-from mapper.load import catalogue_terms_from, load_submission
-from mapper.graphs import CATALOGUE_GRAPH
 from mapper.catalogue.ontology import catalogue_graph
-from mapper.queries import query_text
+from mapper.classify import derive
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph
+from mapper.load import catalogue_terms_from, load_submission
+from mapper.rq import query_text
 from mapper.store import open_store
-from oxigraph_server import running_oxigraph
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "data" / "examples" / "minimal-submission.ttl"

@@ -103,8 +103,8 @@ def test_validation_follows_the_new_measure(project_copy, tmp_path):
     import pytest
 
     from mapper.catalogue.install import install_catalogue
-    from mapper.load import LoadError, catalogue_terms_from, load_submission
     from mapper.catalogue.ontology import catalogue_graph
+    from mapper.load import LoadError, catalogue_terms_from, load_submission
     from mapper.validate import load_shapes, validate_graph
 
     statement = MINIMAL.read_text(encoding="utf-8") + """

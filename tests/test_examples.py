@@ -16,13 +16,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from mapper.analysis import analyse_files
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.layout import project_layout
 from mapper.load import catalogue_terms_from_files, parse_submission
-from mapper.namespaces import FSC, FSCG
-from mapper.catalogue.ontology import catalogue_graph
+from mapper.namespaces import FSC, FSCG, FSCS
 from mapper.store import open_store
 from mapper.synth import VENDOR_NAMESPACE, ubn_valid
-from mapper.namespaces import FSCS
 from mapper.validate import Validator, load_shapes
 
 REPO = Path(__file__).resolve().parents[1]

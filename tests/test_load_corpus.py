@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from mapper.load import Limits, LoadError, load_submission
 from mapper.graphs import CATALOGUE_GRAPH
+from mapper.load import Limits, LoadError, load_submission
 from mapper.store import open_store
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -12,22 +12,33 @@ import collections
 import csv
 import io
 import json
-from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal
+from oxigraph_server import running_oxigraph
+from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
+from sparql_support import (
+    BANK_EARLIER_DATE,
+    BANK_LATEST_DATE,
+    BANK_UBN,
+    CATALOGUE,
+    INSURER_UBN,
+    RETIRED_SYSTEM,
+    SECURITIES_UBN,
+    derived_graph,
+    examples_nquads,
+    make_store,
+    submission_graph,
+)
 
 from cli.query import query_command
 from mapper.layout import project_layout
-from mapper.queries import QUERY_DIR, query_text
-from mapper.query_library import QueryLibraryError, list_queries, read_query
+from mapper.query_library import list_queries, read_query
+from mapper.rq import ENGINE_QUERIES as QUERY_DIR
+from mapper.rq import QueryFileError, query_text
 from mapper.store import open_store
-from oxigraph_server import running_oxigraph
-from sparql_support import (BANK_EARLIER_DATE, BANK_LATEST_DATE, BANK_UBN, CATALOGUE, INSURER_UBN, RETIRED_SYSTEM,
-                            SECURITIES_UBN, derived_graph, examples_nquads, make_store, submission_graph)
 from web.sparql.guard import inspect
 
 AS_OF = "2026-11-25"
@@ -73,9 +84,9 @@ def test_parameters_are_bound_everywhere_they_appear():
     named = read_query("submission-changes")
     text = named.bind({"ubn": BANK_UBN, "from": BANK_EARLIER_DATE, "to": BANK_LATEST_DATE})
     assert "UNDEF" not in text and text.count(f'VALUES ?ubn {{ "{BANK_UBN}" }}') == 3
-    with pytest.raises(QueryLibraryError, match="no parameter"):
+    with pytest.raises(QueryFileError, match="no parameter"):
         named.bind({"year": "2026"})
-    with pytest.raises(QueryLibraryError, match="must be a date"):
+    with pytest.raises(QueryFileError, match="must be a date"):
         named.bind({"from": "2026/04/30"})
     assert named.bind({"ubn": 'x" } } DROP ALL #'}).count('"x\\" } } DROP ALL #"') == 3  # quoted, not injected
 
@@ -83,9 +94,9 @@ def test_parameters_are_bound_everywhere_they_appear():
 def test_a_header_without_both_languages_is_refused(tmp_path):
     (tmp_path / "queries").mkdir()
     (tmp_path / "queries" / "half.rq").write_text("# title@en: Half\nSELECT * {}\n", encoding="utf-8")
-    with pytest.raises(QueryLibraryError, match="title@zh-Hant"):
+    with pytest.raises(QueryFileError, match="title@zh-Hant"):
         list_queries(project_layout(tmp_path))
-    with pytest.raises(QueryLibraryError, match="not a query name"):
+    with pytest.raises(QueryFileError, match="not a query name"):
         read_query("../etc/passwd")
 
 

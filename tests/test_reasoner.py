@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from mapper.namespaces import FSC, FSCG
 from mapper.catalogue.reasoner import hermit_check
+from mapper.namespaces import FSC, FSCG
 
 
 def _copy(graph: Graph) -> Graph:

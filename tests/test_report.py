@@ -17,18 +17,18 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF
+from test_trace import AS_OF, MINIMAL, REPO, analyse_submissions, example_analyses, example_submissions
 
 from cli.gaps import gaps_command
 from cli.report import report_command
+from mapper.graphs import CATALOGUE_GRAPH, institution_of
 from mapper.layout import project_layout
-from mapper.graphs import CATALOGUE_GRAPH
-from mapper.report import FORMATS, render, render_turtle
-from mapper.report.rows import gap_rows, tier_rows, undetermined_rows
-from mapper.report.csv_format import HEADER
-from mapper.report.text import display_width, summary_table
 from mapper.namespaces import SH
+from mapper.report import FORMATS, render, render_index, render_turtle
+from mapper.report.csv_format import HEADER
+from mapper.report.rows import gap_rows, tier_rows, undetermined_rows
+from mapper.report.text import display_width, summary_table
 from mapper.validate import Validator, load_shapes
-from test_trace import AS_OF, MINIMAL, REPO, analyse_submissions, example_analyses, example_submissions
 
 AS_OF_ARG = AS_OF.isoformat()
 
@@ -149,6 +149,89 @@ def test_html_is_self_contained_and_says_everything(analyses):
             assert all(label.zh in text and iri in text for iri, label in u.missing_inputs)
     headings = [t for t in parsed.text if "Gaps by subject" in t or "Undetermined verdicts" in t]
     assert len(headings) == 2 * len(analyses)
+
+
+class PageStructure(HTMLParser):
+    """Checks that elements nest (each end tag closes the element opened last) and records the ids,
+    the src/href values, and for each table row the languages of its spans and its text."""
+
+    VOID = frozenset({"meta", "br", "link", "img", "hr", "input"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.misnested: list[str] = []
+        self.tags: list[str] = []
+        self.ids: list[str] = []
+        self.links: list[tuple[str, str, str]] = []
+        self.rows: list[tuple[list[str], list[str], str]] = []  # (span langs, span classes, text)
+        self._row: tuple[list[str], list[str], list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append(tag)
+        if tag not in self.VOID:
+            self.open.append(tag)
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        self.links += [(tag, name, attributes[name] or "") for name in ("src", "href") if name in attributes]
+        if tag == "tr":
+            self._row = ([], [], [])
+        elif tag == "span" and self._row is not None:
+            if "lang" in attributes:
+                self._row[0].append(attributes["lang"])
+            self._row[1].append(attributes.get("class") or "")
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.open or self.open[-1] != tag:
+            self.misnested.append(f"</{tag}> closes <{self.open[-1] if self.open else ''}>")
+            return
+        self.open.pop()
+        if tag == "tr" and self._row is not None:
+            langs, classes, text = self._row
+            self.rows.append((langs, classes, "".join(text)))
+            self._row = None
+
+    def handle_data(self, data):
+        if self._row is not None:
+            self._row[2].append(data)
+
+
+def well_formed(page: str) -> PageStructure:
+    structure = PageStructure()
+    structure.feed(page)
+    structure.close()
+    assert page.startswith("<!DOCTYPE html>\n") and structure.tags[0] == "html" and structure.tags.count("html") == 1
+    assert not structure.misnested and not structure.open, (structure.misnested, structure.open)
+    assert len(structure.ids) == len(set(structure.ids))
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(structure.tags)
+    assert not [link for link in structure.links if link[1] == "src"]
+    return structure
+
+
+def test_html_report_of_the_bank_is_well_formed_and_self_contained(validated):
+    """The bank example's page (validated, so its findings table is rendered too) and its index: the
+    markup nests, nothing is fetched or run, every link is an anchor on the page (or, in the index,
+    the report file beside it), and each gap row gives the Traditional Chinese before the English."""
+    _, analyses = validated
+    bank = next(a for a in analyses if institution_of(a.submission_graph) == "83910461")
+    page = well_formed(render([bank], "html"))
+    for tag, _, href in page.links:
+        assert tag == "a" and href.startswith("#") and href[1:] in page.ids, href
+    assert "i83910461" in page.ids and bank.validation.findings
+    gaps = gap_rows(bank)
+    rows = [(langs, text) for langs, classes, text in page.rows if "gap" in classes]
+    assert len(rows) == len(gaps) > 0
+    for (langs, text), gap in zip(rows, gaps):
+        assert langs[0] == "zh-Hant" and all(langs[i - 1] == "zh-Hant" for i, lang in enumerate(langs) if lang == "en")
+        for zh, en in ((gap.measure_zh, gap.measure_en), (gap.why_zh, gap.why_en),
+                       (gap.missing_zh, gap.missing_en)):
+            assert text.index(zh) < text.index(en), (gap.id, zh, en)
+    name, index = render_index([(bank, "83910461.html")], "html")
+    index = well_formed(index)
+    assert name == "index.html" and [(tag, href) for tag, _, href in index.links] == [("a", "83910461.html")]
 
 
 def test_markdown_says_everything(analyses):

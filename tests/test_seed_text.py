@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS
-
 from seedtext import SEED, full_text, read_bullets
 
 KINDS_BY_CHAPTER = {"P": {"PrefacePoint"}, "G": {"GeneralProvision", "Measure"}}

@@ -18,15 +18,26 @@ import networkx as nx
 import pytest
 
 from mapper.analysis import analyse
-from mapper.catalogue.records import read_catalogue
 from mapper.catalogue.install import install_catalogue
+from mapper.catalogue.ontology import catalogue_graph
+from mapper.catalogue.records import read_catalogue
 from mapper.layout import project_layout
 from mapper.load import catalogue_terms_from, load_submission
-from mapper.catalogue.ontology import catalogue_graph
-from mapper.queries import query_text
+from mapper.rq import query_text
 from mapper.store import open_store
-from mapper.trace import (build_trace, explain_gap, gap_id, gap_nodes, most_missing, read_facts, read_statements,
-                          subgraph_for, to_cytoscape_json, trace_store, vendor_dependents)
+from mapper.trace import (
+    build_trace,
+    explain_gap,
+    gap_id,
+    gap_nodes,
+    most_missing,
+    read_facts,
+    read_statements,
+    subgraph_for,
+    to_cytoscape_json,
+    trace_store,
+    vendor_dependents,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "data" / "examples"

@@ -13,14 +13,23 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from cli.validate import validate_command
+from mapper.graphs import CATALOGUE_GRAPH
 from mapper.layout import project_layout
 from mapper.load import load_submission
-from mapper.namespaces import FSC, FSCG
-from mapper.graphs import CATALOGUE_GRAPH
+from mapper.namespaces import FSC, FSCG, FSCS, SH
 from mapper.store import open_store
-from mapper.namespaces import FSCS, SH
-from mapper.validate import (NoCatalogue, UnknownInstitution, Validator, load_shapes, render_json, render_text,
-                             render_turtle, validate, validate_graph, validate_institution)
+from mapper.validate import (
+    NoCatalogue,
+    UnknownInstitution,
+    Validator,
+    load_shapes,
+    render_json,
+    render_text,
+    render_turtle,
+    validate,
+    validate_graph,
+    validate_institution,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "minimal-submission.ttl"

@@ -16,10 +16,10 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from mapper.load import catalogue_terms_from_files, load_submission, parse_submission
 from mapper.graphs import CATALOGUE_GRAPH
-from mapper.store import open_store
+from mapper.load import catalogue_terms_from_files, load_submission, parse_submission
 from mapper.namespaces import SH
+from mapper.store import open_store
 from mapper.validate import Validator, load_shapes, validate, validate_institution
 from mapper.validate.fast import FastEngine
 from mapper.validate.sparql import split

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
 from web import config, store, views
 from web.assets import bp as assets_bp
 from web.sparql import bp as sparql_bp
-from web.store import close_app
+from web.sparql.service import close_service
 
 __all__ = ["close_app", "create_app"]
 
@@ -26,4 +28,12 @@ def create_app(settings: dict | None = None) -> Flask:
     views.register(app)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(assets_bp, url_prefix="/vendor")
+    atexit.register(close_app, app)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop what the app started (the SPARQL workers and their snapshots) and close its store;
+    ``fscai serve`` calls it on shutdown, and it runs at interpreter exit. Idempotent."""
+    close_service(app)
+    store.close_store(app)

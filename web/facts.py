@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -21,40 +20,27 @@ import networkx as nx
 from flask import current_app
 
 from mapper.analysis import Analysis
-from mapper.catalogue.records import Label
-from mapper.graphs import derived_graph
-from mapper.labels import Labels, read_labels
-from mapper.graphs import CATALOGUE_GRAPH
-from mapper.catalogue.ontology import catalogue_graph
-from mapper.queries import query_text as engine_query
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph
+from mapper.labels import Labels
+from mapper.rq import is_iri, read_rq
 from mapper.store import Row
 from mapper.trace import SubmissionFacts, build_trace, read_facts
-from web.analyses import latest_analyses
-from web.config import as_of, layout
+from web.analyses import catalogue, latest_analyses
+from web.config import as_of
 from web.store import get_store
 
+#: The viewer's queries about one IRI (each declares its one ``iri`` parameter).
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _LOCK = threading.Lock()
-_MARKER = re.compile(r"VALUES \?(\w+) \{ UNDEF \}")
-#: An absolute IRI with nothing that could end the ``<...>`` of a SPARQL IRI reference.
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-
-
-def valid_iri(iri: str | None) -> bool:
-    """Whether ``iri`` can be put between ``<`` and ``>`` in a query.
-
-    >>> valid_iri("https://bank.example/s"), valid_iri("x> } DROP ALL #"), valid_iri(None)
-    (True, False, False)
-    """
-    return bool(iri) and len(iri) < 2000 and _IRI.match(iri) is not None
+#: Whether a text is an IRI a query can be about (an invalid one is a 404, never a query).
+valid_iri = is_iri
 
 
 def query_about(name: str, iri: str) -> str:
-    """The text of ``web/queries/NAME.rq`` with its ``VALUES ?x { UNDEF }`` line bound to ``iri``."""
-    if not valid_iri(iri):
-        raise ValueError(f"not an IRI: {iri!r}")
-    text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
-    return _MARKER.sub(lambda m: f"VALUES ?{m.group(1)} {{ <{iri}> }}", text, count=1)
+    """The text of ``web/queries/NAME.rq`` with its one parameter bound to ``iri``."""
+    query = read_rq(QUERY_DIR / f"{name}.rq")
+    [parameter] = query.parameters
+    return query.bind({parameter.name: iri})
 
 
 def graphs_of(analysis: Analysis) -> list[str]:
@@ -100,18 +86,5 @@ def current_trace(analyses: Sequence[Analysis] | None = None) -> nx.DiGraph:
 
 
 def vocabulary() -> Labels:
-    """Labels of every catalogue and vocabulary term: from the store's catalogue graph once the
-    analyses installed it, else (an empty store) from the ontology files."""
-    cached = current_app.extensions.get("fscai.vocabulary")
-    if cached is None:
-        store = get_store()
-        if CATALOGUE_GRAPH in store.graphs():
-            cached = read_labels(store, [CATALOGUE_GRAPH])
-        else:
-            by_iri = {}
-            for row in catalogue_graph(layout(current_app)).query(engine_query("labels")):
-                zh, en = row.labelZh, row.labelEn
-                by_iri[str(row.term)] = Label(str(zh or en or ""), str(en or zh or ""))
-            cached = Labels(by_iri)
-        current_app.extensions["fscai.vocabulary"] = cached
-    return cached
+    """Labels of every catalogue and vocabulary term, as the app's catalogue words them."""
+    return catalogue().vocabulary.labels

@@ -1,7 +1,7 @@
 """The store's whole lifetime in one module, as the Flask tutorial's ``db.py``.
 
 An embedded store allows one opener per directory, so the app opens it once (:func:`init_app`) and
-closes it with the app (:func:`close_app`, which ``fscai serve`` calls on shutdown; also at
+closes it with the app (:func:`web.close_app`, which ``fscai serve`` calls on shutdown; also at
 interpreter exit); a remote server is opened per request and closed at teardown. Every request
 reads through :func:`get_store`, a handle that cannot write: a page view reads what the analysis
 wrote. Set-up code (``fscai serve`` before it listens, the tests) writes through
@@ -10,7 +10,6 @@ wrote. Set-up code (``fscai serve`` before it listens, the tests) writes through
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 from dataclasses import dataclass
 from typing import Iterator
@@ -51,7 +50,6 @@ def init_app(app: Flask) -> None:
     """Open an embedded store for the app's lifetime; remote stores are opened per request."""
     if not is_remote(app.config["STORE"]):
         app.extensions[EXTENSION] = open_store(app.config["STORE"])
-        atexit.register(close_app, app)
     app.teardown_appcontext(_release)
 
 
@@ -95,11 +93,8 @@ def _release(_exc: BaseException | None) -> None:
         store.close()
 
 
-def close_app(app: Flask) -> None:
-    """Stop what the app started (the SPARQL workers and snapshots) and close its store; idempotent."""
-    from web.sparql.service import close_service
-
-    close_service(app)
+def close_store(app: Flask) -> None:
+    """Close the app's embedded store; idempotent."""
     store = app.extensions.pop(EXTENSION, None)
     if store is not None:
         store.close()

@@ -19,11 +19,10 @@ import pyshacl
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from mapper.catalogue.ontology import catalogue_graph, parse_turtle_files  # noqa: F401 (doctest)
 from mapper.layout import Layout, project_layout
 from mapper.namespaces import SH
-from mapper.catalogue.ontology import catalogue_graph, parse_turtle_files  # noqa: F401 (doctest)
-
-
+from mapper.rq import read_rq
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +91,6 @@ def run_gates(graph: Graph, layout: Layout | None = None) -> list[GateReport]:
     layout = layout or project_layout()
     reports = [shape_gate(graph, parse_turtle_files([path]), path.name) for path in layout.check_shapes_files()]
     store = oxigraph_copy(graph)
-    reports += [violation_gate(store, path.read_text(encoding="utf-8"), path.name)
+    reports += [violation_gate(store, read_rq(path).text, path.name)
                 for path in layout.violation_queries()]
     return reports

@@ -6,11 +6,12 @@ next run with no other step.
 
 from __future__ import annotations
 
-from mapper.catalogue.records import Catalogue, read_catalogue
-from mapper.layout import Layout, project_layout
-from mapper.graphs import CATALOGUE_GRAPH
 from mapper.catalogue.ontology import knowledge_ntriples
+from mapper.catalogue.records import Catalogue, read_catalogue
+from mapper.graphs import CATALOGUE_GRAPH
+from mapper.layout import Layout, project_layout
 from mapper.store import Store, open_store
+
 
 def install_catalogue(store: Store, layout: Layout | None = None) -> int:
     """Replace the store's catalogue graph with the layout's knowledge; return its triple count."""

@@ -14,21 +14,12 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from mapper.namespaces import FSC
-from mapper.graphs import CATALOGUE_GRAPH
 from mapper.catalogue.ontology import catalogue_graph  # noqa: F401 (doctest)
-from mapper.queries import query_text
+from mapper.graphs import CATALOGUE_GRAPH
+from mapper.labels import Label, Vocabulary, read_vocabulary
+from mapper.namespaces import FSC
+from mapper.rq import query_text
 from mapper.store import Store, open_store
-
-
-@dataclass(frozen=True)
-class Label:
-    zh: str
-    en: str
-
-    def both(self) -> str:
-        """Traditional Chinese first, English beside."""
-        return f"{self.zh} / {self.en}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +83,8 @@ class Catalogue:
     chapters: tuple[Chapter, ...]
     statements: tuple[Statement, ...]
     terms: tuple[Term, ...]
+    #: The words for the vocabulary's terms (kinds of subject, verdicts, ...).
+    vocabulary: Vocabulary = field(default_factory=Vocabulary, compare=False, repr=False)
     _by_notation: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -154,9 +147,8 @@ def read_catalogue(source: Graph | Store) -> Catalogue:
     """Read chapters, statements and terms from an ontology graph (any edited copy works), or from
     a store's catalogue graph (what :func:`mapper.catalogue.install.install_catalogue` put there).
 
-    The three generic queries run on Oxigraph either way: an rdflib graph is copied into an
-    in-memory Oxigraph store first, which with the copy takes ~0.1 s where rdflib's own SPARQL
-    engine took ~1.4 s.
+    The generic queries run on Oxigraph either way (an rdflib graph is copied into an in-memory
+    Oxigraph store first): rdflib's own SPARQL engine is an order of magnitude slower on them.
     """
     if isinstance(source, Graph):
         store = open_store("memory:")
@@ -214,7 +206,7 @@ def read_catalogue(source: Graph | Store) -> Catalogue:
         ))
     statements.sort(key=lambda s: sort_key(s.notation))
     terms.sort(key=lambda t: (t.kind, t.order or 0, t.notation))
-    return Catalogue(chapter_list, tuple(statements), tuple(terms))
+    return Catalogue(chapter_list, tuple(statements), tuple(terms), read_vocabulary(source, [CATALOGUE_GRAPH]))
 
 
 def _true(value) -> bool:

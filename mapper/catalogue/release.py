@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from mapper.catalogue.ontology import catalogue_graph
 from mapper.catalogue.records import read_catalogue
 from mapper.catalogue.render import render_csv, render_json, render_markdown
 from mapper.layout import Layout
-from mapper.catalogue.ontology import catalogue_graph
 
 SERIALISATIONS = {"ontology.ttl": "turtle", "ontology.nt": "nt", "ontology.jsonld": "json-ld", "ontology.rdf": "xml"}
 

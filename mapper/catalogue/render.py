@@ -15,8 +15,8 @@ import json
 from dataclasses import asdict
 from itertools import groupby
 
-from mapper.catalogue.records import Catalogue, Statement, read_catalogue  # noqa: F401 (doctest)
 from mapper.catalogue.ontology import catalogue_graph  # noqa: F401 (doctest)
+from mapper.catalogue.records import Catalogue, Statement, read_catalogue  # noqa: F401 (doctest)
 
 NO_STAGE = "不分階段 / not placed in a lifecycle stage"
 

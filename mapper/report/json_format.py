@@ -4,9 +4,9 @@ Labels are ``{"zh": ..., "en": ...}`` objects; each gap is the flat :class:`mapp
 (the CSV's columns), so a gap reads the same in JSON and CSV.
 
 Layout: the document is indented, and each record of a list inside an institution (a gap, a tier,
-a summary cell) is one line, so a report of 7,000 gaps reads, greps and diffs a gap per line, and
-is written by the json module's C encoder (``indent`` makes it fall back to its Python encoder,
-~1 s for the 20 MB report of 500 AI systems).
+a summary cell) is one line, so a report of thousands of gaps reads, greps and diffs a gap per
+line, and each line is written by the json module's C encoder (``indent`` would make it fall back
+to its much slower Python encoder).
 """
 
 from __future__ import annotations
@@ -18,9 +18,16 @@ from typing import Sequence
 from mapper import __version__
 from mapper.analysis import Analysis
 from mapper.graphs import institution_of
-from mapper.catalogue.records import Label
-from mapper.report.rows import (TITLE, coverage_grid, gap_rows, summary_counts, tier_rows, undetermined_rows,
-                           validation_counts)
+from mapper.labels import Label
+from mapper.report.rows import (
+    TITLE,
+    coverage_grid,
+    gap_rows,
+    summary_counts,
+    tier_rows,
+    undetermined_rows,
+    validation_counts,
+)
 
 
 def _label(label: Label) -> dict[str, str]:

@@ -13,9 +13,19 @@ from typing import Sequence
 
 from mapper.analysis import Analysis
 from mapper.graphs import institution_of
-from mapper.catalogue.records import Label
-from mapper.report.rows import SUBJECT_KINDS, TITLE, cell_text, coverage_grid, gap_rows, summary_counts, \
-    severity_labels, tier_rows, undetermined_rows, validation_line
+from mapper.labels import Label
+from mapper.report.rows import (
+    TITLE,
+    cell_text,
+    coverage_grid,
+    gap_rows,
+    kind_label,
+    severity_labels,
+    summary_counts,
+    tier_rows,
+    undetermined_rows,
+    validation_line,
+)
 
 
 def _escape(text: str) -> str:
@@ -80,7 +90,7 @@ def institution_markdown(analysis: Analysis) -> list[str]:
     out += [f"### 缺口（依對象） / Gaps by subject ({len(gaps)})", ""]
     for _, group in groupby(gaps, key=lambda r: r.subject):
         group = list(group)
-        first, kind = group[0], SUBJECT_KINDS[group[0].subject_kind]
+        first, kind = group[0], kind_label(analysis, group[0].subject_kind)
         out += [f"#### {_escape(first.subject_zh)} / {_escape(first.subject_en)} ({kind.zh} / {kind.en})", "",
                 f"`{first.subject}`", ""]
         out += _table(
@@ -116,7 +126,7 @@ def _validation(analysis: Analysis) -> list[str]:
     findings = analysis.validation.findings
     out = [f"### 資料驗證（SHACL） / Validation (SHACL) ({len(findings)})", "", _escape(line), ""]
     if findings:
-        unknown, severities = Label("", ""), severity_labels()
+        unknown, severities = Label("", ""), severity_labels(analysis)
         out += _table([cell("嚴重度", "Severity"), cell("對象", "Focus"), cell("屬性", "Property"), cell("值", "Value"),
                        cell("說明", "Message"), cell("依據", "Guideline")],
                       [[_both(severities.get(f.severity, unknown)),

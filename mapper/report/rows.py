@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mapper.analysis import Analysis, CoverageCell
+from mapper.catalogue.records import Ref
 from mapper.graphs import institution_of
-from mapper.catalogue.records import Label, Ref
+from mapper.labels import Label
 from mapper.trace import gap_id
 
-SUBJECT_KINDS = {"institution": Label("金融機構", "institution"), "system": Label("AI系統", "AI system"),
-                 "vendor": Label("第三方業者", "vendor"), "subject": Label("對象", "subject")}
 NO_STAGE = Ref("-", "-", Label("未分階段", "not in a stage table"))
 NOT_GIVEN = Label("—", "—")
 TITLE = Label("金融業運用AI指引落實缺口報告", "FSC AI guideline gap report")
@@ -184,41 +183,41 @@ def cell_text(cell: CoverageCell) -> str:
     return f"{cell.applicable}/{cell.evidenced}/{cell.gaps}"
 
 
-def severity_labels() -> dict[str, Label]:
-    """SHACL severities as reports word them (from ``mapper.validate.SEVERITIES``), most severe first.
+def kind_label(analysis: Analysis, kind: str) -> Label:
+    """What the catalogue calls a kind of subject (``institution``, ``system``, ``vendor``, ``subject``)."""
+    return analysis.catalogue.vocabulary.kind(kind)
 
-    Imported only where an analysis holds a validation, so mapper.validate is loaded already:
-    reports without one do not pay for importing pySHACL.
 
-    >>> severity_labels()["Warning"]
-    Label(zh='警告', en='warning')
-    """
-    from mapper.validate import SEVERITIES
-
-    return {name: Label(zh, name.lower()) for name, zh in SEVERITIES.values()}
+def severity_labels(analysis: Analysis) -> dict[str, Label]:
+    """The SHACL severities as the catalogue words them, most severe first (empty without a validation)."""
+    if analysis.validation is None:
+        return {}
+    return {s.name: s.label for s in analysis.validation.severities}
 
 
 def validation_counts(analysis: Analysis) -> dict[str, int] | None:
     """Findings per SHACL severity, or None when the analysis did not validate the submission."""
     if analysis.validation is None:
         return None
-    return {severity: analysis.validation.count(severity) for severity in severity_labels()}
+    return {severity: analysis.validation.count(severity) for severity in severity_labels(analysis)}
 
 
 def validation_line(analysis: Analysis) -> str | None:
     """One bilingual line on the validation, or None when the analysis did not validate.
 
     >>> from rdflib import Graph
-    >>> from mapper.validate import Validation
+    >>> from mapper.catalogue.ontology import catalogue_graph
+    >>> from mapper.validate import Validation, severities_of
     >>> from types import SimpleNamespace
-    >>> print(validation_line(SimpleNamespace(validation=Validation(True, (), Graph()))))
+    >>> validation = Validation(True, (), Graph(), severities=severities_of(catalogue_graph()))
+    >>> print(validation_line(SimpleNamespace(validation=validation)))
     資料驗證（SHACL）：符合，違規 0、警告 0、資訊 0 / validation (SHACL): conforms, 0 violations, 0 warnings, 0 infos
     """
     counts = validation_counts(analysis)
     if counts is None:
         return None
     conforms = analysis.validation.conforms
-    labels = severity_labels()
+    labels = severity_labels(analysis)
     zh = "、".join(f"{label.zh} {counts[s]}" for s, label in labels.items())
     en = ", ".join(f"{counts[s]} {label.en}{'s' * (counts[s] != 1)}" for s, label in labels.items())
     return (f"資料驗證（SHACL）：{'符合' if conforms else '不符合'}，{zh} / validation (SHACL): "

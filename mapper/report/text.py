@@ -14,7 +14,7 @@ from typing import Sequence
 
 from mapper.analysis import Analysis
 from mapper.graphs import institution_of
-from mapper.report.rows import SUBJECT_KINDS, cell_text, coverage_grid, gap_rows, validation_line
+from mapper.report.rows import cell_text, coverage_grid, gap_rows, kind_label, validation_line
 
 
 def display_width(text: str) -> int:
@@ -85,7 +85,7 @@ def render_gaps_text(analyses: Sequence[Analysis]) -> str:
         for r in rows:
             if r.subject != subject:
                 subject = r.subject
-                kind = SUBJECT_KINDS[r.subject_kind]
+                kind = kind_label(analysis, r.subject_kind)
                 out += [f"■ {r.subject_zh} / {r.subject_en}  [{kind.zh} / {kind.en}]  <{r.subject}>"]
             section = f"{r.section_notation} {r.section_zh} / {r.section_en}" if r.section else "—"
             out += [

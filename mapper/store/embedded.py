@@ -19,19 +19,26 @@ from typing import Any, Callable, Sequence
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mapper.store import Row, StoreError, QuerySyntaxError
+from mapper.store import Backend, QuerySyntaxError, Row, StoreError
 from mapper.store.guard import refuse_service
 from mapper.store.insert_form import insert_form
 from mapper.store.parse import declares_dataset
-from mapper.store.terms import (canonical_nquads, graph_from_triples, named_node, parse_rdf, rdf_format_for,
-                                rows_from_solutions, values_from_solutions)
+from mapper.store.terms import (
+    canonical_nquads,
+    graph_from_triples,
+    named_node,
+    parse_rdf,
+    rdf_format_for,
+    rows_from_solutions,
+    values_from_solutions,
+)
 from mapper.store.view import GraphView
 
 #: Where replace_graph() stages data before moving it in place; never left behind.
 STAGING_PREFIX = "urn:fscai:staging:"
 
 
-class OxigraphStore:
+class OxigraphStore(Backend):
     """Embedded Oxigraph: ``path=None`` in memory, else on disk in ``path`` (created if missing).
 
     Only one read-write store may have a directory open at a time (RocksDB lock); ``read_only``
@@ -46,15 +53,6 @@ class OxigraphStore:
         self._store: ox.Store | None = _open_oxigraph(path, read_only)
         self._lock = threading.Lock()
         self._graphs: list[str] | None = None  # a read-only store's graphs never change
-
-    def __enter__(self) -> OxigraphStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"OxigraphStore({self.url!r})"
 
     # queries
 
@@ -194,8 +192,8 @@ class OxigraphStore:
         Bad data leaves the graph as it was: every write below is one transaction. A graph the
         store does not hold yet is written directly; an existing one is replaced by writing the
         data to a fresh staging graph, then one SPARQL ``MOVE`` puts it in place: readers see the
-        old graph or the new one, never a mix. (Writing the data into a DROP + INSERT DATA update
-        text, as before, made Oxigraph parse 500,000 triples a second time as SPARQL: ~7 s.)
+        old graph or the new one, never a mix. (A DROP + INSERT DATA update text would make Oxigraph
+        parse every triple a second time, as SPARQL.)
 
         >>> store = OxigraphStore(None)
         >>> store.replace_graph("https://example.org/a", b'<https://example.org/s> <https://example.org/p> "old" .')
@@ -227,8 +225,7 @@ class OxigraphStore:
     def _write(self, graph: ox.NamedNode, data: bytes, media_type: str, *, base_iri: str) -> None:
         """Add ``data`` to ``graph`` in one transaction. Data in a triple format without labelled
         blank nodes (``_:x``; Oxigraph gives anonymous ones, ``[]`` and lists, fresh labels in every
-        load) is parsed and written by Oxigraph alone, with no Python objects per triple (three
-        times faster); otherwise blank nodes get fresh labels on the way (:func:`parse_rdf`)."""
+        load) is parsed and written by Oxigraph alone, with no Python objects per triple; otherwise blank nodes get fresh labels on the way (:func:`parse_rdf`)."""
         rdf_format = rdf_format_for(media_type)
         try:
             if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and b"_:" not in data:

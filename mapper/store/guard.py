@@ -35,7 +35,7 @@ def refuse_service(query: str) -> None:
 
     ``SERVICE`` is found in any case and at any depth (subqueries, ``OPTIONAL``, ...). A text in
     which neither the word nor an escape that could spell it occurs cannot hold the clause, and is
-    passed without parsing: rdflib's parser takes ~0.5 s on the first sight of a large query (a
+    passed without parsing: rdflib's parser is slow on the first sight of a large query (a
     malformed query is then refused by the store's own parser).
 
     >>> refuse_service('SELECT * WHERE { { SELECT ?s WHERE { SERVICE SILENT ?x { ?s ?p ?o } } } }')

@@ -1,8 +1,8 @@
 """Rewrite a CONSTRUCT query as the SPARQL Update that inserts its triples into one graph.
 
 ``Store.construct_into`` on the embedded backend runs the update instead of the query: Oxigraph
-then evaluates and writes in Rust, and the derived triples never become Python objects (at 500
-AI systems the applicability CONSTRUCT makes 266,000 triples; the update saves ~1.5 s of 4).
+then evaluates and writes in Rust, and the derived triples (hundreds of thousands for a large
+institution) never become Python objects.
 
 The rewrite is textual, the smallest one SPARQL allows: ``CONSTRUCT { T } WHERE { P }`` becomes
 ``INSERT { GRAPH <g> { T } } USING <d1> ... USING NAMED <n1> ... WHERE { P }``, which SPARQL 1.1
@@ -35,27 +35,9 @@ True
 
 from __future__ import annotations
 
-import re
-from typing import Iterator, Sequence
+from typing import Sequence
 
-# SPARQL 1.1 grammar, section 19.8: IRIREF, the four string forms, comments; anything else is
-# scanned one character (or one word) at a time.
-_TOKEN = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<comment>\#[^\n\r]*)
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                   |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-      | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
-    """(kind, text, start, end) of each token; comments and whitespace included."""
-    for match in _TOKEN.finditer(text):
-        yield match.lastgroup or "other", match.group(), match.start(), match.end()
+from mapper.store.lexer import tokens as _tokens
 
 
 def insert_form(query: str, graph: str, default_graphs: Sequence[str] | None,

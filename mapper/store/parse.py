@@ -32,6 +32,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from mapper.store import QuerySyntaxError
+from mapper.store.lexer import tokens
 
 #: The one lock around rdflib's SPARQL parser (pyparsing's packrat cache is not thread-safe).
 PARSER_LOCK = threading.Lock()
@@ -96,20 +97,23 @@ def engine_reading(text: str) -> ParsedQuery:
     return parse_query(engine_view(text))
 
 
-#: The keyword, or an escape rdflib would expand into it; without either no FROM clause exists.
-_MAY_NAME_FROM = re.compile(r"from|\\[uU]", re.IGNORECASE)
+#: An escape rdflib would expand (into the keyword FROM, say).
+_ESCAPE = re.compile(r"\\[uU]")
 
 
 def declares_dataset(query: str) -> bool:
-    """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause (a text that cannot name one
-    is not parsed).
+    """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause. A text in which the word is
+    not a token outside comments, strings and IRIs, and no escape could spell it, is not parsed.
 
     >>> declares_dataset("SELECT * FROM <https://example.org/a> WHERE { ?s ?p ?o }")
     True
     >>> declares_dataset("SELECT * WHERE { ?s ?p ?o }")
     False
     """
-    return bool(_MAY_NAME_FROM.search(query)) and engine_reading(query).declares_dataset
+    if not _ESCAPE.search(query) and not any(kind == "word" and text.upper() == "FROM"
+                                             for kind, text, _, _ in tokens(query)):
+        return False
+    return engine_reading(query).declares_dataset
 
 
 @lru_cache(maxsize=256)

@@ -42,11 +42,18 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from mapper.store import QuerySyntaxError, Row, StoreError, StoreTimeout, StoreUnavailable
+from mapper.store import Backend, QuerySyntaxError, Row, StoreError, StoreTimeout, StoreUnavailable
 from mapper.store.guard import check_query
 from mapper.store.parse import declares_dataset
-from mapper.store.terms import (canonical_nquads, graph_from_triples, named_node, parse_rdf, rdf_format_for,
-                                rows_from_solutions, values_from_solutions)
+from mapper.store.terms import (
+    canonical_nquads,
+    graph_from_triples,
+    named_node,
+    parse_rdf,
+    rdf_format_for,
+    rows_from_solutions,
+    values_from_solutions,
+)
 from mapper.store.url import StoreLocation
 from mapper.store.view import GraphView
 
@@ -82,7 +89,7 @@ class Reply:
     content_type: str
 
 
-class RemoteStore:
+class RemoteStore(Backend):
     """A SPARQL 1.1 server reached over HTTP; ``timeout_s`` bounds every request."""
 
     def __init__(self, location: StoreLocation, *, timeout_s: float | None = None, read_only: bool = False) -> None:
@@ -92,15 +99,6 @@ class RemoteStore:
         self.read_only = read_only
         self.generation = 0
         self._closed = False
-
-    def __enter__(self) -> RemoteStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"RemoteStore({self.url!r})"
 
     # queries
 

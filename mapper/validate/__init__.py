@@ -35,15 +35,21 @@ from __future__ import annotations
 
 from mapper.namespaces import FSC, FSCG  # noqa: F401 (doctest)
 from mapper.validate.engines import ENGINES, Validator, run_fast, validate, validate_graph
-from mapper.validate.findings import SEVERITIES, Finding, Validation
+from mapper.validate.findings import Finding, Severity, Validation, severities_of
 from mapper.validate.render import render_json, render_text, render_turtle
 from mapper.validate.shapes import load_shapes
-from mapper.validate.stored import (NoCatalogue, UnknownInstitution, newest_submission_graph, validate_institution,
-                                    validate_stored)
+from mapper.validate.stored import (
+                                    NoCatalogue,
+                                    UnknownInstitution,
+                                    newest_submission_graph,
+                                    validate_institution,
+                                    validate_stored,
+)
 
 __all__ = [
     "ENGINES",
-    "SEVERITIES",
+    "Severity",
+    "severities_of",
     "Finding",
     "Validation",
     "Validator",

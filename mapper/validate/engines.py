@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from mapper.store.view import GraphView
 from mapper.validate.dataview import OxView
-from mapper.validate.findings import Finding, Validation, bind_prefixes, findings_of
+from mapper.validate.findings import Finding, Validation, bind_prefixes, validation_of
 from mapper.validate.shapes import load_shapes, with_vocabulary
 
 #: ``fast``: SHACL Core in Rust and SHACL-SPARQL on Oxigraph (:mod:`mapper.validate.fast`), the
@@ -78,20 +78,15 @@ class Validator:
                     allow_warnings=True, allow_infos=True, meta_shacl=False, advanced=False,
                     do_owl_imports=False, js=False, inplace=True,
                 )
-                findings = findings_of(results, self.shapes, base)
+                return validation_of(results, self.shapes, base, graph_iri)
             finally:
                 for triple in added:
                     base.remove(triple)
-        conforms = not any(f.severity == "Violation" for f in findings)
-        return Validation(conforms=conforms, findings=findings, results=results, graph_iri=graph_iri)
 
 
 def run_fast(engine, data: GraphView, shapes: Graph, graph_iri: str | None) -> Validation:
     """Validate ``data`` with a :class:`~mapper.validate.fast.FastEngine`; findings as pySHACL's."""
-    results = engine.validate(data)
-    findings = findings_of(results, shapes, OxView(data))
-    conforms = not any(f.severity == "Violation" for f in findings)
-    return Validation(conforms=conforms, findings=findings, results=results, graph_iri=graph_iri)
+    return validation_of(engine.validate(data), shapes, OxView(data), graph_iri)
 
 
 def validate(data: Graph, *, catalogue: Graph, shapes: Graph | None = None,

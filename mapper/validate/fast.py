@@ -1,8 +1,7 @@
 """The fast validation engine: SHACL Core in Rust (the ``shacl`` package), SHACL-SPARQL on Oxigraph.
 
-Measured on this project's shapes and a synthetic institution of 50 AI systems (48 k triples)
-on 2 cores: pySHACL 30 s without the one SPARQL constraint (over 10 minutes with it); the
-``shacl`` engine 0.8 s for the same 27 results. ``bench/bench_analysis.py`` has the figures.
+On this project's shapes it is one to two orders of magnitude faster than pySHACL for the same
+results (``make bench`` measures it; bench/README.md has the figures).
 
 It returns the SHACL validation report as an rdflib graph shaped like pySHACL's, so
 :mod:`mapper.validate` turns it into the same :class:`~mapper.validate.Finding` records;
@@ -27,10 +26,9 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from mapper.store.terms import to_rdflib
 from mapper.namespaces import SH
+from mapper.store.terms import to_rdflib
 from mapper.store.view import GraphView
-
 from mapper.validate.sparql import evaluate, split
 
 __all__ = ["FastEngine", "EngineError", "ENGINE_VERSION"]

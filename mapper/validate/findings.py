@@ -11,20 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from mapper.labels import Label, local_name
 from mapper.namespaces import FSC, FSCS, PREFIXES, SH
 
-#: SHACL severity -> (name used in findings, zh-Hant word), most severe first.
-SEVERITIES: dict[URIRef, tuple[str, str]] = {
-    SH.Violation: ("Violation", "違規"),
-    SH.Warning: ("Warning", "警告"),
-    SH.Info: ("Info", "資訊"),
-}
-_SEVERITY_ORDER = {name: i for i, (name, _) in enumerate(SEVERITIES.values())}
-SEVERITY_ZH = {name: zh for name, zh in SEVERITIES.values()}
 _PART_EN = {"主要概念": "main concepts", "落實核心原則之建議作法": "recommended practices"}
 
 
@@ -55,37 +48,72 @@ class Finding:
         """The value to show a reader: none when there is none or it is the focus node itself."""
         return self.value if self.value is not None and self.value != self.focus else None
 
-    @property
-    def sort_key(self) -> tuple:
-        return (_SEVERITY_ORDER.get(self.severity, 9), self.section or "", self.focus, self.shape,
-                self.path or "", self.value or "")
+
+
+@dataclass(frozen=True)
+class Severity:
+    """A SHACL severity as the ontology words it (ontology/rules.ttl), and its rank (1 most severe)."""
+
+    name: str  # the local name of the sh: term, as findings carry it: Violation, Warning, Info
+    label: Label
+    order: int
 
 
 @dataclass(frozen=True)
 class Validation:
-    """The outcome of validating one submission graph."""
+    """The outcome of validating one submission graph; ``severities`` as the catalogue words them."""
 
     conforms: bool
     findings: tuple[Finding, ...]
     results: Graph = field(compare=False, repr=False)
     graph_iri: str | None = None
+    severities: tuple[Severity, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def findings_of(results: Graph, shapes: Graph, data) -> tuple[Finding, ...]:
+def severities_of(data) -> tuple[Severity, ...]:
+    """The SHACL severities the knowledge in ``data`` names (``sh:Severity`` individuals with
+    ``fsc:order`` and bilingual labels), most severe first.
+
+    >>> from mapper.catalogue.ontology import catalogue_graph
+    >>> [(s.name, s.label.zh, s.label.en) for s in severities_of(catalogue_graph())]
+    [('Violation', '違規', 'violation'), ('Warning', '警告', 'warning'), ('Info', '資訊', 'info')]
+    """
+    found = []
+    for term in set(data.subjects(RDF.type, SH.Severity)):
+        name = local_name(term)
+        labels = _by_language(data.objects(term, RDFS.label))
+        order = data.value(term, FSC.order)
+        found.append(Severity(name, Label(labels.get("zh-Hant", name), labels.get("en", name)),
+                              int(order) if order is not None else 99))
+    return tuple(sorted(found, key=lambda s: (s.order, s.name)))
+
+
+def findings_of(results: Graph, shapes: Graph, data, severities: tuple[Severity, ...]) -> tuple[Finding, ...]:
     """Every result of a validation report as a :class:`Finding`, most severe first; ``data`` is
     the data graph (an rdflib ``Graph`` or :class:`mapper.validate.dataview.OxView`) for labels."""
     bind_prefixes(results)
-    return tuple(sorted((_finding(results, r, shapes, data) for r in results.subjects(RDF.type, SH.ValidationResult)),
-                        key=lambda f: f.sort_key))
+    rank = {s.name: s.order for s in severities}
+    findings = (_finding(results, r, shapes, data) for r in results.subjects(RDF.type, SH.ValidationResult))
+    return tuple(sorted(findings, key=lambda f: (rank.get(f.severity, 99), f.section or "", f.focus, f.shape,
+                                                 f.path or "", f.value or "")))
+
+
+def validation_of(results: Graph, shapes: Graph, data, graph_iri: str | None) -> Validation:
+    """The :class:`Validation` of a report: its findings, conformance (no ``sh:Violation`` result),
+    and the severities the catalogue in ``data`` words."""
+    severities = severities_of(data)
+    findings = findings_of(results, shapes, data, severities)
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return Validation(conforms, findings, results, graph_iri, severities)
 
 
 def _finding(results: Graph, result: Node, shapes: Graph, data: Graph) -> Finding:
     shape = results.value(result, SH.sourceShape)
     owner = _owner_shape(shapes, shape)
-    severity = SEVERITIES.get(results.value(result, SH.resultSeverity), ("Violation", ""))[0]
+    severity = local_name(results.value(result, SH.resultSeverity) or SH.Violation)
     messages = _by_language(results.objects(result, SH.resultMessage))
     if "zh-Hant" not in messages or "en" not in messages:
         for candidate in (shape, owner):

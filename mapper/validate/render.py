@@ -9,31 +9,44 @@ from dataclasses import asdict
 
 from rdflib import Graph, URIRef  # noqa: F401 (doctest)
 
-from mapper.validate.findings import SEVERITY_ZH, Validation, compact
+from mapper.validate.findings import Validation, compact, severities_of  # noqa: F401 (doctest)
+
+
+def counts_line(validation: Validation) -> tuple[str, str]:
+    """The counts by severity, in zh-Hant and in English, as the severities are worded.
+
+    >>> from mapper.catalogue.ontology import catalogue_graph
+    >>> counts_line(Validation(True, (), Graph(), severities=severities_of(catalogue_graph())))
+    ('0 項違規、0 項警告、0 項資訊', '0 violations, 0 warnings, 0 infos')
+    """
+    counts = [(validation.count(s.name), s.label) for s in validation.severities]
+    return ("、".join(f"{n} 項{label.zh}" for n, label in counts),
+            ", ".join(f"{n} {label.en}{'s' * (n != 1)}" for n, label in counts))
 
 
 def render_text(validation: Validation) -> str:
     """A report for a compliance officer: Traditional Chinese first, then English.
 
-    >>> print(render_text(Validation(True, (), Graph(), "https://w3id.org/fscai/graph/submission/12345675/2025-06-30")))
+    >>> from mapper.catalogue.ontology import catalogue_graph
+    >>> graph = "https://w3id.org/fscai/graph/submission/12345675/2025-06-30"
+    >>> print(render_text(Validation(True, (), Graph(), graph, severities_of(catalogue_graph()))))
     驗證結果：符合（0 項違規、0 項警告、0 項資訊）
     Result: conforms (0 violations, 0 warnings, 0 infos)
     申報圖 / Submission graph: <https://w3id.org/fscai/graph/submission/12345675/2025-06-30>
     <BLANKLINE>
     """
-    v, w, i = (validation.count(s) for s in ("Violation", "Warning", "Info"))
+    zh, en = counts_line(validation)
     verdict_zh = "符合" if validation.conforms else "不符合"
     verdict_en = "conforms" if validation.conforms else "does not conform"
-    lines = [f"驗證結果：{verdict_zh}（{v} 項違規、{w} 項警告、{i} 項資訊）",
-             f"Result: {verdict_en} ({v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}, "
-             f"{i} info{'s' * (i != 1)})"]
+    lines = [f"驗證結果：{verdict_zh}（{zh}）", f"Result: {verdict_en} ({en})"]
     if validation.graph_iri:
         lines.append(f"申報圖 / Submission graph: <{validation.graph_iri}>")
     lines.append("")
+    words = {s.name: s.label.zh for s in validation.severities}
     for n, f in enumerate(validation.findings, 1):
         focus = compact(f.focus)
         name = f"「{f.focus_label}」 {focus}" if f.focus_label else focus
-        lines.append(f"{n}. [{SEVERITY_ZH.get(f.severity, f.severity)} {f.severity}] {name}")
+        lines.append(f"{n}. [{words.get(f.severity, f.severity)} {f.severity}] {name}")
         if f.path:
             lines.append(f"   屬性 / Property: {compact(f.path)}")
         if f.shown_value is not None:
@@ -55,13 +68,14 @@ def _is_iri(text: str) -> bool:
 def render_json(validation: Validation) -> str:
     """The findings as JSON (UTF-8 text, not ASCII-escaped).
 
-    >>> json.loads(render_json(Validation(True, (), Graph())))["counts"]
+    >>> from mapper.catalogue.ontology import catalogue_graph
+    >>> json.loads(render_json(Validation(True, (), Graph(), severities=severities_of(catalogue_graph()))))["counts"]
     {'Violation': 0, 'Warning': 0, 'Info': 0}
     """
     document = {
         "conforms": validation.conforms,
         "graph": validation.graph_iri,
-        "counts": {s: validation.count(s) for s in ("Violation", "Warning", "Info")},
+        "counts": {s.name: validation.count(s.name) for s in validation.severities},
         "findings": [asdict(f) for f in validation.findings],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -31,8 +31,6 @@ from rdflib.term import Node
 from mapper.namespaces import SH
 from mapper.store.view import GraphView
 
-
-
 __all__ = ["SparqlConstraint", "split", "evaluate"]
 
 

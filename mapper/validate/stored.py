@@ -7,8 +7,8 @@ import re
 from rdflib import Graph
 from rdflib.namespace import OWL
 
-from mapper.namespaces import FSC
 from mapper.graphs import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX
+from mapper.namespaces import FSC
 from mapper.store import Store
 from mapper.validate.engines import Validator, run_fast
 from mapper.validate.findings import Validation
@@ -71,8 +71,8 @@ def validate_stored(store: Store, graph_iri: str, *, shapes: Graph | None = None
 
     With the fast engine and the store's own catalogue, the engine reads the store's view of the
     two graphs (``Store.view``: the embedded store's graphs where they are, a server's copied into
-    memory); otherwise they are copied out into rdflib (``store.graph_triples``, ~13,000 triples a
-    second). Raises :class:`NoCatalogue` when the store holds no catalogue.
+    memory); otherwise they are copied out into rdflib (``store.graph_triples``, which is slow for
+    large submissions). Raises :class:`NoCatalogue` when the store holds no catalogue.
     """
     if catalogue is None and engine == "fast":
         if store.ask(f"ASK {{ <{FSC.Evidence}> a <{OWL.Class}> }}", default_graphs=[CATALOGUE_GRAPH]):

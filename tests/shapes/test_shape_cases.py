@@ -27,8 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
-from mapper.namespaces import FSC, FSCG
-from mapper.namespaces import SH
+from mapper.namespaces import FSC, FSCG, SH
 from mapper.validate import Validator, load_shapes
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable, ContextManager, Iterator
 
 import pytest
+from oxigraph_server import OxigraphServer, free_port, running_oxigraph
 
 from mapper.store import Store, open_store
-from oxigraph_server import OxigraphServer, free_port, running_oxigraph
 
 BACKENDS = ("memory", "disk", "remote")
 

@@ -7,10 +7,10 @@ from rdflib.compare import isomorphic
 
 from mapper.catalogue.install import install_catalogue
 from mapper.graphs import CATALOGUE_GRAPH
-from mapper.queries import query_text
+from mapper.rq import query_text
 from mapper.store import StoreError
-from mapper.store.insert_form import insert_form
 from mapper.store.embedded import OxigraphStore
+from mapper.store.insert_form import insert_form
 
 EX = "https://example.org/"
 A, B, OUT = f"{EX}a", f"{EX}b", f"{EX}out"

@@ -294,3 +294,47 @@ def test_an_empty_store_still_serves_the_catalogue(app_over):
     assert 'href="/measure/2.1.3"' in page(client, "/catalogue")
     assert "0/0" in page(client, "/matrix")
     assert "提供救濟管道" in page(client, "/measure/2.1.3")
+
+
+def test_a_page_view_never_writes_and_an_unanalysed_submission_says_so(examples):
+    """Reads never write: a submission no analysis has classified is listed apart on the home page
+    and its pages answer 503; walking the viewer and /api leaves the store's bytes as they were."""
+    from conftest import AS_OF, REPO
+
+    from mapper.catalogue.install import install_catalogue
+    from mapper.layout import project_layout
+    from mapper.load import load_submission
+    from web import close_app, create_app
+    from web.store import setting_up
+
+    app = create_app({"TESTING": True, "STORE": "memory:", "AS_OF": AS_OF, "ROOT": str(REPO)})
+    try:
+        with setting_up(app) as store:
+            install_catalogue(store, project_layout(REPO))
+            load_submission(store, [examples / "minimal-submission.ttl"])
+            before = store.dump()
+        client = app.test_client()
+        home = page(client, "/")
+        assert "以下申報尚未分析" in home and f"/submission/{MINIMAL_UBN}/" in home
+        unanalysed = client.get(f"/institution/{MINIMAL_UBN}")
+        assert unanalysed.status_code == 503 and "has not been analysed" in unanalysed.get_data(as_text=True)
+        assert client.get(f"/api/institution/{MINIMAL_UBN}").get_json()["error"]["code"] == 503
+        for url in ("/matrix", "/catalogue", "/measure/2.1.3", "/api/institutions", "/api/gaps", "/search?q=AI"):
+            assert client.get(url).status_code == 200, url
+        with setting_up(app) as store:
+            assert store.dump() == before
+    finally:
+        close_app(app)
+
+
+def test_a_request_reads_through_a_handle_that_cannot_write(app):
+    from mapper.store import StoreError
+    from web.store import get_store
+
+    with app.test_request_context("/"):
+        store = get_store()
+        assert store.graphs()
+        with pytest.raises(StoreError, match="only reads"):
+            store.drop_graph("https://w3id.org/fscai/graph/catalogue")
+        with pytest.raises(StoreError, match="only reads"):
+            store.replace_graph("https://example.org/g", b"")

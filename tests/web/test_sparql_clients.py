@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
+from oxigraph_server import running_oxigraph
+from sparql_support import BANK_UBN, TOKENS, examples_nquads, make_store, served_sparql, write_tokens
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from mapper.query_library import list_queries, read_query
-from oxigraph_server import running_oxigraph
-from sparql_support import BANK_UBN, TOKENS, examples_nquads, make_store, served_sparql, write_tokens
 from web.sparql.results import _json_results
 
 CHROMIUM = "/usr/bin/chromium"

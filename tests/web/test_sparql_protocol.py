@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode, urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
-
 from sparql_support import CATALOGUE, bearer, examples_nquads, make_store, served_sparql, write_tokens
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -408,6 +407,21 @@ def test_every_setting_is_documented_in_both_languages():
         zh, _, en = setting.doc.partition(" / ")
         assert setting.name.startswith("FSCAI_SPARQL_") and zh and en
         assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and not any("\u4e00" <= ch <= "\u9fff" for ch in en)
+
+
+def test_the_readme_lists_every_setting_with_its_default():
+    """Settings as data, and the documentation checked against them (as Datasette does)."""
+    from pathlib import Path
+
+    from web.sparql.settings import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if line.startswith("| `FSCAI_")}
+    assert len(SETTINGS) == 4
+    for setting in SETTINGS:
+        assert setting.name in rows, f"README lacks {setting.name}"
+        if setting.default is not None:
+            assert f"| {setting.default:,g} |" in rows[setting.name]
 
 
 def test_settings_come_from_config_then_environment(monkeypatch):

@@ -24,11 +24,28 @@ from urllib.request import Request, urlopen
 
 import pyoxigraph as ox
 import pytest
-
 from oxigraph_server import running_oxigraph
-from sparql_support import (BANK_UBN, CATALOGUE, INSURER_UBN, OTHER_GRAPH, SECURITIES_UBN, TAG, TINY_GRAPHS, TOKENS,
-                            UBN_A, UBN_B, bearer, close_app, examples_nquads, make_store, served_sparql, sparql_app,
-                            tiny_nquads, write_tokens)
+from sparql_support import (
+    BANK_UBN,
+    CATALOGUE,
+    INSURER_UBN,
+    OTHER_GRAPH,
+    SECURITIES_UBN,
+    TAG,
+    TINY_GRAPHS,
+    TOKENS,
+    UBN_A,
+    UBN_B,
+    bearer,
+    close_app,
+    examples_nquads,
+    make_store,
+    served_sparql,
+    sparql_app,
+    tiny_nquads,
+    write_tokens,
+)
+
 from web.sparql.access import TokenSource, parse_tokens
 from web.sparql.service import SparqlService
 from web.store import owner_store
@@ -688,7 +705,7 @@ def test_a_worker_killed_from_outside_is_replaced_before_use(limited):
         os.kill(pid, signal.SIGKILL)
     time.sleep(0.2)
     status, _, body = ask(limited, SIMPLE, extra={"timeout": "3"})
-    assert status == 200 and CATALOGUE in body
+    assert status == 200 and CATALOGUE in body, body
     assert not pids & _wait_for_full_pool(limited)
 
 

@@ -11,11 +11,17 @@ from mapper.catalogue.records import Ref, Statement
 from mapper.namespaces import FSC
 from web.analyses import catalogue, latest_analyses
 from web.facts import submission_facts, vocabulary
-from web.records.common import (VERDICTS, NotFound, conformance_record, gap_record, institution_ref, lab, ref,
-                         statements_by_pair, subject_ref)
-
-STATEMENT_KINDS = {"Measure": ("建議措施", "recommended measure"), "MainConcept": ("主要概念", "main concept"),
-                   "GeneralProvision": ("總則規定", "general provision"), "PrefacePoint": ("前言", "preface point")}
+from web.records.common import (
+    NotFound,
+    conformance_record,
+    gap_record,
+    institution_ref,
+    lab,
+    ref,
+    statements_by_pair,
+    subject_ref,
+    verdict_label,
+)
 
 
 def _vocab(iri: str | None) -> dict | None:
@@ -23,8 +29,8 @@ def _vocab(iri: str | None) -> dict | None:
 
 
 def statement_summary(s: Statement) -> dict:
-    zh, en = STATEMENT_KINDS.get(s.kind, (s.kind, s.kind))
-    record = {"iri": s.iri, "kind": s.kind, "kind_label": {"zh": zh, "en": en}, "notation": s.notation,
+    record = {"iri": s.iri, "kind": s.kind, "kind_label": lab(catalogue().vocabulary.label(str(FSC[s.kind]))),
+              "notation": s.notation,
               "label": lab(s.label), "stage": ref(s.stage), "stage_inferred": s.stage_inferred,
               "modality": _vocab(str(FSC[s.modality]) if s.modality else None), "modal_keyword": s.modal_keyword}
     if s.kind == "Measure":
@@ -114,7 +120,7 @@ def applications(measure_iri: str, analysis: Analysis) -> tuple[list[dict], int]
         found.append({
             "institution": institution_ref(analysis),
             "subject": subject_ref(verdict.subject, kinds.get(verdict.subject, "subject"), analysis),
-            "verdict": verdict.verdict, "verdict_label": lab(VERDICTS[verdict.verdict]), "why": lab(verdict.why),
+            "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why),
             "missing_inputs": [{"iri": i, "label": lab(labels(i))} for i in verdict.missing_inputs],
             "statements": [conformance_record(s, analysis) for s in statements.get((measure_iri, verdict.subject), [])],
             "gaps": [gap_record(g, analysis) for g in gaps if g.subject == verdict.subject],

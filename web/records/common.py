@@ -8,21 +8,24 @@ from collections import Counter
 from flask import url_for
 
 from mapper.analysis import Analysis
-from mapper.graphs import institution_of
-from mapper.catalogue.records import Label, Ref
+from mapper.catalogue.records import Ref
 from mapper.gaps import Gap
+from mapper.graphs import institution_of
+from mapper.labels import Label
 from mapper.report.rows import NO_STAGE, coverage_grid
 from mapper.trace import gap_id
 from web.analyses import analysis_for_institution, catalogue, latest_analyses
 from web.facts import submission_facts
 
-SUBJECT_KINDS = {"institution": Label("金融機構", "institution"), "system": Label("AI系統", "AI system"),
-                 "vendor": Label("第三方業者", "vendor"), "evidence": Label("佐證資料", "evidence"),
-                 "measure": Label("措施", "measure"), "gap": Label("缺口", "gap"),
-                 "principle": Label("原則", "principle"), "chapter": Label("章", "chapter"),
-                 "section": Label("節", "section"), "subject": Label("對象", "subject")}
-VERDICTS = {"applies": Label("適用", "applies"), "does-not-apply": Label("不適用", "does not apply"),
-            "undetermined": Label("無法判定", "undetermined")}
+
+def kind_label(kind: str | None) -> dict | None:
+    """What the catalogue calls a kind of subject or trace node (``system``, ``gap``, ...)."""
+    return None if kind is None else lab(catalogue().vocabulary.kind(kind))
+
+
+def verdict_label(verdict: str) -> dict:
+    """What the catalogue calls a verdict (``applies``, ``does-not-apply``, ``undetermined``)."""
+    return lab(catalogue().vocabulary.verdict(verdict))
 
 
 class NotFound(LookupError):
@@ -31,10 +34,6 @@ class NotFound(LookupError):
 
 def lab(label: Label | None) -> dict | None:
     return None if label is None else {"zh": label.zh, "en": label.en}
-
-
-def local(iri: str | None) -> str:
-    return "" if not iri else str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def ref(r: Ref | None, endpoint: str | None = None) -> dict | None:
@@ -83,7 +82,7 @@ def subject_url(kind: str, iri: str, analysis: Analysis | None = None) -> str | 
 
 
 def subject_ref(iri: str, kind: str, analysis: Analysis) -> dict:
-    return {"iri": iri, "kind": kind, "kind_label": lab(SUBJECT_KINDS.get(kind)),
+    return {"iri": iri, "kind": kind, "kind_label": kind_label(kind),
             "label": lab(analysis.classification.labels(iri)), "url": subject_url(kind, iri, analysis)}
 
 

@@ -10,15 +10,24 @@ from flask import url_for
 from mapper.analysis import CoverageCell
 from mapper.catalogue.records import Ref, sort_key
 from mapper.report.rows import NO_STAGE
-from web.analyses import catalogue, latest_analyses
-from web.records.common import NotFound, analyses_for, institution_ref, institution_summary, measure_ref, principles, ref
-
+from web.analyses import catalogue, latest_analyses, unanalysed
+from web.records.common import (
+    NotFound,
+    analyses_for,
+    institution_ref,
+    institution_summary,
+    measure_ref,
+    principles,
+    ref,
+)
 
 # --- home ------------------------------------------------------------------------------------
 
 
 def home() -> dict:
-    return {"principles": principles(), "institutions": [institution_summary(a) for a in latest_analyses()]}
+    """Every institution's summary; the newest submissions nobody analysed yet, listed apart."""
+    return {"principles": principles(), "institutions": [institution_summary(a) for a in latest_analyses()],
+            "unanalysed": unanalysed()}
 
 
 # --- the coverage matrix ---------------------------------------------------------------------

@@ -15,9 +15,21 @@ from mapper.report.rows import gap_rows, tier_rows
 from mapper.trace import vendor_dependents
 from web.analyses import latest_analyses
 from web.facts import current_trace, properties, select_about, submission_facts, valid_iri
-from web.records.common import (VERDICTS, NotFound, analyses_for, conformance_record, gap_record, institution_ref,
-                         institution_summary, lab, measure_ref, statements_by_pair, subject_ref, term)
 from web.records.catalogue import subject_kinds
+from web.records.common import (
+    NotFound,
+    analyses_for,
+    conformance_record,
+    gap_record,
+    institution_ref,
+    institution_summary,
+    lab,
+    measure_ref,
+    statements_by_pair,
+    subject_ref,
+    term,
+    verdict_label,
+)
 
 DCT = "http://purl.org/dc/terms/"
 #: A gap kind with more gaps than this is shown as counts per subject (the API lists them all).
@@ -130,7 +142,7 @@ def system(iri: str) -> dict:
             continue
         record = {"measure": measure_ref(Ref(measure.iri, measure.notation, measure.label)),
                   "stage": lab(measure.stage.label) if measure.stage else None,
-                  "verdict": verdict.verdict, "verdict_label": lab(VERDICTS[verdict.verdict]), "why": lab(verdict.why)}
+                  "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why)}
         if verdict.verdict == "undetermined":
             record["missing_inputs"] = [{"iri": i, "label": lab(labels(i))} for i in verdict.missing_inputs]
             undetermined.append(record)

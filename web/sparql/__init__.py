@@ -15,7 +15,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from mapper.query_library import QueryLibraryError, list_queries, read_query
+from mapper.query_library import list_queries, read_query
+from mapper.rq import QueryFileError
 from web.config import layout
 from web.sparql.access import AccessError, Principal, authenticate
 from web.sparql.description import PREFIXES, describe
@@ -86,7 +87,7 @@ def library():
 def library_query(name: str):
     try:
         query = read_query(name.removesuffix(".rq"), layout(current_app))
-    except QueryLibraryError as missing:
+    except QueryFileError as missing:
         return _respond(error(404, str(missing)))
     return _cors(Response(query.text, mimetype="application/sparql-query"))
 

@@ -43,8 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from mapper.graphs import DERIVED_GRAPH_PREFIX
-from mapper.graphs import CATALOGUE_GRAPH, SUBMISSION_GRAPH_PREFIX
+from mapper.graphs import CATALOGUE_GRAPH, DERIVED_GRAPH_PREFIX, SUBMISSION_GRAPH_PREFIX
 
 REGULATOR = "regulator"
 MIN_TOKEN_CHARS = 20

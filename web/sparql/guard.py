@@ -12,8 +12,8 @@ The layers, each refusing with its own status and a bilingual message (:class:`R
 4. the deadline and the row cap, enforced around the store (see :mod:`web.sparql.pool` and
    :mod:`web.sparql.results`).
 
-Why a lexer too: rdflib's SPARQL parser (pyparsing) takes 0.2-1 s on each of the library's
-queries (measured here), more than the queries themselves. So the full parse runs only when it can
+Why a lexer too: rdflib's SPARQL parser (pyparsing) takes longer on each of the library's queries
+than the queries themselves. So the full parse runs only when it can
 matter: when the word ``service`` occurs anywhere in the query text (in any case, after SPARQL's
 ``\\u`` escapes are expanded everywhere, as rdflib does; Oxigraph expands them only in strings and
 IRIs, so this errs on the safe side) -- a SERVICE clause cannot exist without it -- or when a

@@ -54,8 +54,18 @@ class WorkerPool:
             self._await_ready(worker)
 
     def run(self, snapshot: str, job: Job, deadline_s: float) -> Outcome:
-        """Answer ``job`` on ``snapshot`` within ``deadline_s`` seconds, or say why not."""
+        """Answer ``job`` on ``snapshot`` within ``deadline_s`` seconds, or say why not.
+
+        A worker that dies under the job (killed from outside, after it was picked) is replaced and
+        the job handed once to another, within the same deadline: the queries are read-only."""
         end = time.monotonic() + deadline_s
+        outcome = self._attempt(snapshot, job, deadline_s, end)
+        if outcome is None and end > time.monotonic():
+            outcome = self._attempt(snapshot, job, deadline_s, end)
+        return outcome or error(500, "查詢工作行程異常結束 / the query worker died; it has been replaced")
+
+    def _attempt(self, snapshot: str, job: Job, deadline_s: float, end: float) -> Outcome | None:
+        """One worker's try at ``job``; None if the worker died under it."""
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, end - time.monotonic()))
@@ -81,7 +91,7 @@ class WorkerPool:
                 return outcome
         except (EOFError, OSError):
             self._replace(worker)
-            return error(500, "查詢工作行程異常結束 / the query worker died; it has been replaced")
+            return None
         self._replace(worker, killed=True)
         return error(503, TIMED_OUT.format(deadline_s))
 

@@ -2,10 +2,11 @@
 
 The row cap (``FSCAI_SPARQL_MAX_ROWS``) means reading at most N+1 solutions to know whether there
 were more, and pyoxigraph can only serialize a whole, unread ``QuerySolutions``. So the rows that
-are kept are written once as SPARQL 1.1 JSON by :func:`_json_results` (the only serializer written
-by hand here, because of that), parsed back by pyoxigraph and serialized by it in the format asked
-for. A cut result says so in-band where the format has a place for it (the ``link`` of the JSON and
-XML heads, SPARQL 1.1 Results §3.1 / XML §2.2) and in the ``X-FSCAI-Truncated`` response header.
+are kept are written as SPARQL 1.1 JSON by :func:`_json_results` (the one serializer written by
+hand here, because of that): that is the answer when JSON is asked for (the default); for XML, CSV
+and TSV pyoxigraph reads it back and writes the format. A cut result says so in-band where the
+format has a place for it (the ``link`` of the JSON and XML heads, SPARQL 1.1 Results §3.1 / XML
+§2.2) and in the ``X-FSCAI-Truncated`` response header.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
@@ -78,6 +79,11 @@ def _solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int) -> Seriali
     truncated = len(kept) > max_rows
     kept = kept[:max_rows]
     document = _json_results(variables, kept)
+    if fmt == "json":
+        if truncated:
+            document["head"]["link"] = [TRUNCATED_LINK]
+        return Serialized(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                          len(kept), truncated)
     reparsed = ox.parse_query_results(json.dumps(document, ensure_ascii=False).encode("utf-8"),
                                       format=ox.QueryResultsFormat.JSON)
     body = reparsed.serialize(format=RESULT_FORMATS[fmt])
@@ -120,11 +126,7 @@ def _json_term(term: Any) -> dict:
 
 
 def _mark_truncated(body: bytes, fmt: str) -> bytes:
-    """Add the truncation link to the head of JSON and XML results (CSV/TSV have no place)."""
-    if fmt == "json":
-        document = json.loads(body)
-        document["head"]["link"] = [TRUNCATED_LINK]
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Add the truncation link to the head of XML results (CSV/TSV have no place for it)."""
     if fmt == "xml":
         link = f'<link href="{TRUNCATED_LINK}"/>'.encode()
         if b"<head/>" in body:

@@ -14,7 +14,6 @@ snapshots.
 
 from __future__ import annotations
 
-import atexit
 import threading
 
 from flask import Flask
@@ -55,7 +54,6 @@ class SparqlService:
         self._snapshots: Snapshots | None = None
         self._lock = threading.Lock()
         self._closed = False
-        atexit.register(self.close)
 
     @classmethod
     def of(cls, app: Flask) -> SparqlService:
@@ -92,7 +90,6 @@ class SparqlService:
                 raise RuntimeError("the SPARQL service is closed")
             if self._pool is None:
                 from web.sparql.pool import WorkerPool
-
                 from web.store import owner_store
 
                 self._snapshots = Snapshots(owner_store(self._app))

@@ -40,7 +40,7 @@ def _default_workers() -> int:
     return min(8, max(3, (os.cpu_count() or 2) + 1))
 
 
-#: Every setting of the endpoint (README "The SPARQL endpoint" lists them; a test checks the list).
+#: Every setting of the endpoint (README "The regulator's SPARQL endpoint" lists them; a test checks it).
 SETTINGS = (
     Setting("FSCAI_SPARQL_TIMEOUT_S", 10.0, float, 0.05,
             "每一查詢之時限（秒）；請求可以 timeout 參數縮短，不可延長 / the deadline of every query in seconds; "

@@ -1,0 +1,127 @@
+"""The checks of each parsed triple, run as the parser yields it; the first failure stops the file.
+
+- **Size**: more than ``Limits.max_triples`` triples in the whole submission.
+- **Named graphs** (TriG, N-Quads, JSON-LD ``@graph`` with an ``@id``): refused, not
+  flattened. A submission *is* one graph, named by the loader; a graph name inside a file
+  would be silently lost if flattened. Put the triples in the default graph (TriG's
+  ``{ ... }`` block without a name is fine).
+- **RDF 1.2** triple terms and directional language strings: refused (rdflib, which
+  pySHACL needs, cannot hold them). ``rdf:XMLLiteral`` and ``rdf:HTML`` literals are
+  refused: rdflib parses them with an XML/HTML parser when the graph is built.
+- **The catalogue**: a triple whose subject is a catalogue term ("submissions may not
+  redefine the guideline"); any IRI in the guideline namespace (``fscg:``) that is not a
+  catalogue term, e.g. a typo'd measure ``fscg:measure-9.9.9``.
+- **Relative IRIs**: the JSON-LD and RDF/XML parsers resolve them against
+  :data:`~mapper.load.limits.RELATIVE_BASE` (they would drop them otherwise); any IRI under
+  it is refused.
+- **Literals**: longer than ``Limits.max_literal_chars`` characters, or ill-typed for an
+  XSD datatype (``"2025-02-30"^^xsd:date``, ``"300"^^xsd:unsignedByte``): the parsers
+  accept those silently; :func:`~mapper.load.xsd.xsd_valid` judges them.
+- **owl:imports**: refused, whatever its object. Imports are never followed and a
+  submission must be self-contained; keeping an import that does nothing would mislead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from mapper.load.errors import show
+from mapper.load.files import File
+from mapper.load.identity import IDENTITY_CLASSES, IDENTITY_PREDICATES, RDF_TYPE
+from mapper.load.limits import ENV_MAX_LITERAL_CHARS, ENV_MAX_TRIPLES, RELATIVE_BASE, Budget
+from mapper.load.positions import term_error
+from mapper.load.xsd import XSD, XSD_STRING, xsd_valid
+from mapper.namespaces import FSCG
+
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+RDF_XML_LITERAL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral"
+RDF_HTML = "http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"
+FSCG_NS = str(FSCG)
+
+#: Formats whose parser can put a triple in a named graph.
+_DATASET_FORMATS = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD})
+
+
+def check_quads(f: File, quads: Iterable[Any], budget: Budget, terms: frozenset[str]) -> None:
+    """Check each parsed quad; keep it in ``f.triples`` (and in ``f.identity`` if needed).
+
+    This loop runs once per triple of the submission, so it is written for speed: names bound
+    locally, an IRI's checks skipped once the same IRI has passed them (the checks depend on
+    the IRI alone), and the named-graph check only for formats that can name one.
+    """
+    max_chars, max_triples = budget.limits.max_literal_chars, budget.limits.max_triples
+    named_node, literal, triple_term = ox.NamedNode, ox.Literal, ox.Triple  # exact types: no subclasses
+    keep, identity = f.triples.append, f.identity.append
+    may_name_graphs = f.fmt in _DATASET_FORMATS
+    passed: set[str] = set()  # IRIs that passed the checks of any position
+    passed_subjects: set[str] = set()  # subject IRIs that are no catalogue term
+    count = budget.triples
+    try:
+        for quad in quads:
+            count += 1
+            if count > max_triples:
+                budget.exhausted = True
+                raise f.error(f"more than {max_triples} triples in the submission "
+                              f"(--max-triples / {ENV_MAX_TRIPLES}); counted up to this file")
+            if may_name_graphs and not isinstance(quad.graph_name, ox.DefaultGraph):
+                raise term_error(f, quad.graph_name, f"named graph {show(quad.graph_name)} refused: a "
+                                 "submission is one graph, named by the loader; put the triples in the "
+                                 "default graph")
+            s, p, o = quad.subject, quad.predicate, quad.object
+            s_kind, o_kind = type(s), type(o)
+            if s_kind is triple_term or o_kind is triple_term:
+                raise term_error(f, p, "RDF 1.2 triple term refused: not supported by the mapper", text="<<")
+            s_iri = s.value if s_kind is named_node else None
+            if s_iri is not None and s_iri not in passed_subjects:
+                if s_iri in terms:
+                    raise term_error(f, s, f"triple about catalogue term <{s_iri}> refused: submissions may "
+                                     "not redefine the guideline", subject=True)
+                passed_subjects.add(s_iri)
+            o_iri = o.value if o_kind is named_node else None
+            if o_kind is literal:
+                _check_literal(f, o, max_chars)
+            p_iri = p.value
+            for iri in (p_iri, s_iri, o_iri):  # in the order the checks have always reported them
+                if iri is not None and iri not in passed:
+                    _check_iri(f, iri, terms, passed)
+            if p_iri == OWL_IMPORTS:
+                raise term_error(f, p, f"owl:imports {show(o)} refused: imports are never followed and a "
+                                 "submission must be self-contained (copy the triples in instead)")
+            keep(quad)
+            if p_iri in IDENTITY_PREDICATES and (p_iri != RDF_TYPE or o_iri in IDENTITY_CLASSES):
+                identity(quad)
+    finally:
+        budget.triples = count
+
+
+def _check_iri(f: File, iri: str, terms: frozenset[str], passed: set[str]) -> None:
+    """Refuse an unknown catalogue IRI or a relative one; remember one that passes."""
+    if iri.startswith(FSCG_NS) and iri not in terms:
+        raise term_error(f, ox.NamedNode(iri), f"unknown catalogue term <{iri}>: no such term in "
+                         "the guideline catalogue (a typo in a measure or section IRI?)")
+    if iri.startswith(RELATIVE_BASE):
+        relative = iri[len(RELATIVE_BASE):]
+        raise term_error(f, ox.NamedNode(iri), f"relative IRI <{relative}> refused: use absolute "
+                         "IRIs (or set @base / xml:base)", text=relative)
+    passed.add(iri)
+
+
+def _check_literal(f: File, o: ox.Literal, max_chars: int) -> None:
+    value = o.value
+    if len(value) > max_chars:
+        raise term_error(f, o, f"literal of {len(value)} characters, over the limit of {max_chars} "
+                         f"(--max-literal-chars / {ENV_MAX_LITERAL_CHARS})")
+    if o.language:
+        if o.direction is not None:
+            raise term_error(f, o, "RDF 1.2 directional language string refused: not supported by "
+                             "the mapper")
+        return
+    datatype = o.datatype.value
+    if datatype == XSD_STRING:
+        return
+    if datatype in (RDF_XML_LITERAL, RDF_HTML):
+        raise term_error(f, o, f"literal of type <{datatype}> refused: use a plain string")
+    if datatype.startswith(XSD) and not xsd_valid(value, datatype[len(XSD):]):
+        raise term_error(f, o, f"ill-typed literal {show(o)}: not a valid xsd:{datatype[len(XSD):]}")

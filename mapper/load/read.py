@@ -1,0 +1,93 @@
+"""Finding a submission's files and reading each one as UTF-8 text.
+
+Refused here, before any parser sees a byte: an unknown extension (the format is chosen by
+extension only, see :data:`~mapper.load.limits.FORMATS`); anything but a regular file; a
+file over ``Limits.max_file_bytes`` (checked with ``stat`` before reading, so a huge file
+is never read); an empty file; bytes that are not UTF-8 (Big5, Latin-1, UTF-16 ...) or NUL
+bytes: a submission is UTF-8 text, and the error says which byte is not. A UTF-8 byte order
+mark is accepted and dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from mapper.load.errors import LoadError
+from mapper.load.files import File
+from mapper.load.limits import ENV_MAX_FILE_BYTES, FORMATS, Limits
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The submission's files: each directory stands for the RDF files directly in it, sorted.
+
+    >>> [p.name for p in expand_paths(["data/examples/minimal-submission.ttl"])]
+    ['minimal-submission.ttl']
+    """
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir() and path.suffix.lower() not in FORMATS:
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+            if not found:
+                raise LoadError(str(path), 1, 1, "is a directory with no RDF files: give the submission's files "
+                                "(" + " ".join(sorted(FORMATS)) + ")")
+            expanded.extend(found)
+        else:
+            expanded.append(path)
+    if not expanded:
+        raise LoadError("(no files)", None, None, "no submission files given")
+    return expanded
+
+
+def read_file(path: Path, limits: Limits) -> File:
+    """The file at ``path``, its format, bytes (without BOM) and text, or :class:`LoadError`."""
+    name = str(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        if path.is_dir():
+            raise LoadError(name, 1, 1, "is a directory: give the submission's files")
+        raise LoadError(name, 1, 1, f"unknown file extension {path.suffix or '(none)'!r}: use one of "
+                        + " ".join(sorted(FORMATS)))
+    f = File(name, fmt)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise f.error(f"cannot read file: {exc.strerror or exc}") from None
+    if not path.is_file():  # a directory, FIFO or device (/dev/zero) is never read
+        raise f.error("not a regular file")
+    if st.st_size > limits.max_file_bytes:
+        raise f.error(f"file is {st.st_size} bytes, over the limit of {limits.max_file_bytes} bytes "
+                      f"(--max-file-bytes / {ENV_MAX_FILE_BYTES})")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise f.error(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > limits.max_file_bytes:  # grew after stat
+        raise f.error(f"file is over the limit of {limits.max_file_bytes} bytes "
+                      f"(--max-file-bytes / {ENV_MAX_FILE_BYTES})")
+    if data.startswith(_BOM):
+        data, f.bom = data[len(_BOM):], True
+    f.data = data
+    if not data.strip():
+        raise f.error("empty file, no triples")
+    nul = data.find(b"\x00")
+    try:
+        f.text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if 0 <= nul < exc.start:
+            raise f.error_at_byte(nul, _nul_cause(nul, f.bom)) from None
+        offset = exc.start + (len(_BOM) if f.bom else 0)
+        raise f.error_at_byte(exc.start, f"not UTF-8: byte 0x{data[exc.start]:02X} at byte offset {offset} "
+                              "(Big5, Latin-1 or UTF-16?): save the file as UTF-8") from None
+    if nul >= 0:
+        raise f.error_at_byte(nul, _nul_cause(nul, f.bom))
+    return f
+
+
+def _nul_cause(offset: int, bom: bool) -> str:
+    return (f"NUL byte at byte offset {offset + (len(_BOM) if bom else 0)}: not a UTF-8 text file "
+            "(UTF-16?): save the file as UTF-8")

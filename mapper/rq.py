@@ -1,0 +1,146 @@
+"""Every ``.rq`` file fscai runs, loaded and bound in one place.
+
+Three folders hold SPARQL: the engine's generic queries (``mapper/queries/``: applicability, gaps,
+labels, ...), the viewer's small queries about one IRI (``web/queries/``), and the regulator's named
+questions (``queries/`` at the project root, :mod:`mapper.query_library`). A file may open with
+``#`` header lines; a parameter is declared by one of them and is a line ``VALUES ?NAME { UNDEF }``
+in the query (it may appear in several subqueries): left as it is, the query answers for every
+value, and :meth:`Query.bind` fills it in, checked and written as a SPARQL term of its type::
+
+    # param asOf date: 基準日 / reference date for review and target dates (default: today)
+
+>>> 'VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> }' in engine_query("gaps").bind({"asOf": dt.date(2026, 1, 2)})
+True
+>>> engine_query("gaps").bind({"asOf": "yesterday"})
+Traceback (most recent call last):
+    ...
+mapper.rq.QueryFileError: parameter asOf of gaps must be a date (YYYY-MM-DD), got 'yesterday'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+#: The engine's generic queries.
+ENGINE_QUERIES = Path(__file__).resolve().parent / "queries"
+#: What a parameter may hold, and how its value is written in SPARQL.
+PARAMETER_TYPES = ("string", "date", "iri")
+_PARAM = re.compile(r"^#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s*:\s*(?P<doc>.+?)\s*$")
+#: An absolute IRI with nothing that could end the ``<...>`` of a SPARQL IRI reference.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def is_iri(text: str | None) -> bool:
+    """Whether ``text`` is an absolute IRI that can stand between ``<`` and ``>`` in a query.
+
+    >>> is_iri("https://bank.example/s"), is_iri("x> } DROP ALL #"), is_iri(None)
+    (True, False, False)
+    """
+    return bool(text) and len(text) < 2000 and _IRI.match(text) is not None
+
+
+class QueryFileError(ValueError):
+    """A query file with a malformed header, or a bad parameter value."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    datatype: str  # one of PARAMETER_TYPES
+    description: str  # bilingual, "zh-Hant / en"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One ``.rq`` file: its name (the file name without ``.rq``), text and declared parameters."""
+
+    name: str
+    text: str
+    parameters: tuple[Parameter, ...]
+
+    def bind(self, values: Mapping[str, object]) -> str:
+        """The query text with ``VALUES ?NAME { UNDEF }`` filled in for each given parameter; a
+        ``date`` parameter takes a ``datetime.date`` or ``YYYY-MM-DD``, an ``iri`` an absolute IRI.
+
+        >>> engine_query("gaps").bind({"asOf": "2026-11-25"}).count('"2026-11-25"^^<http://www.w3.org/2001/XMLSchema#date>')
+        1
+        """
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise QueryFileError(f"{self.name} has no parameter {', '.join(unknown)}; "
+                                    f"it takes: {', '.join(known) or 'none'}")
+        text = self.text
+        for name, value in values.items():
+            term = _sparql_term(self.name, known[name], value)
+            text = _values_line(name).sub(lambda _m, t=term, n=name: f"VALUES ?{n} {{ {t} }}", text)
+        return text
+
+
+def read_rq(path: Path) -> Query:
+    """A ``.rq`` file and the parameters its header declares (each must have its ``VALUES`` line)."""
+    text = path.read_text(encoding="utf-8")
+    parameters = tuple(_parameter(path, match) for line in _header(text) if (match := _PARAM.match(line)))
+    for parameter in parameters:
+        if not _values_line(parameter.name).search(text):
+            raise QueryFileError(f"{path}: parameter {parameter.name} has no line VALUES ?{parameter.name} {{ UNDEF }}")
+    return Query(path.stem, text, parameters)
+
+
+@lru_cache(maxsize=64)
+def engine_query(name: str) -> Query:
+    """One of the engine's generic queries, ``mapper/queries/NAME.rq`` (read once: they ship with the code)."""
+    return read_rq(ENGINE_QUERIES / f"{name}.rq")
+
+
+def query_text(name: str) -> str:
+    """The text of the engine's query ``mapper/queries/NAME.rq``.
+
+    >>> "SELECT" in query_text("catalogue-terms")
+    True
+    """
+    return engine_query(name).text
+
+
+def _header(text: str) -> list[str]:
+    """The ``#`` lines the file opens with."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
+
+
+def _parameter(path: Path, match: re.Match) -> Parameter:
+    if match["type"] not in PARAMETER_TYPES:
+        raise QueryFileError(f"{path}: parameter {match['name']} has type {match['type']!r}; "
+                                f"use one of {', '.join(PARAMETER_TYPES)}")
+    return Parameter(match["name"], match["type"], match["doc"])
+
+
+def _values_line(name: str) -> re.Pattern:
+    return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}")
+
+
+def _sparql_term(query: str, parameter: Parameter, value: object) -> str:
+    if parameter.datatype == "date":
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise QueryFileError(f"parameter {parameter.name} of {query} must be a date (YYYY-MM-DD), "
+                                    f"got {value!r}") from None
+        return f'"{text}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    text = str(value)
+    if parameter.datatype == "iri":
+        if not is_iri(text):
+            raise QueryFileError(f"parameter {parameter.name} of {query} must be an absolute IRI, got {value!r}")
+        return f"<{text}>"
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
