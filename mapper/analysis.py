@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from mapper.catalogue.install import install_catalogue
-from mapper.catalogue.records import Catalogue, read_catalogue
-from mapper.classify import Classification, classify, read_classification
+from mapper.catalogue.records import Catalogue, read_catalogue, sort_key
+from mapper.classify import Classification, classify, derive, read_classification
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, compute_gaps
-from mapper.graphs import derived_graph
+from mapper.graphs import derived_graph, latest_graphs, submission_graphs
 from mapper.labels import Label
 from mapper.layout import Layout, project_layout
 from mapper.store import Store
@@ -74,8 +74,6 @@ class Analysis:
                 undetermined[cell] += 1
         gaps = Counter((g.chapter.notation, g.stage.notation if g.stage else "-") for g in self.gaps)
         cells = set(applicable) | set(gaps) | set(undetermined)
-        from mapper.catalogue.records import sort_key
-
         return tuple(CoverageCell(c, s, applicable[(c, s)], evidenced[(c, s)], gaps[(c, s)], undetermined[(c, s)])
                      for c, s in sorted(cells, key=lambda cs: (sort_key(cs[0]), cs[1])))
 
@@ -161,9 +159,6 @@ def _institution_iri(store: Store, submission_graph: str) -> str:
 def derive_latest(store: Store, layout: Layout | None = None) -> list[str]:
     """Install the layout's catalogue and derive (classify) every institution's newest submission;
     return their graphs. What ``fscai serve`` does before it serves: pages only read."""
-    from mapper.classify import derive
-    from mapper.graphs import latest_graphs, submission_graphs
-
     install_catalogue(store, layout or project_layout())
     graphs = latest_graphs(submission_graphs(store))
     for graph in graphs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mapper.catalogue.records import Catalogue, Ref
+from mapper.catalogue.records import Catalogue, Ref, sort_key
 from mapper.classify import Classification
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph
 from mapper.labels import KIND_TERMS, Label
@@ -72,8 +72,6 @@ def read_gap_kinds(store: Store) -> dict[str, GapKind]:
 def compute_gaps(store: Store, classification: Classification, catalogue: Catalogue,
                  as_of: dt.date) -> tuple[Gap, ...]:
     """Every gap of one submission, ordered by subject, measure notation and kind."""
-    from mapper.catalogue.records import sort_key
-
     graphs = [classification.submission_graph, derived_graph(classification.submission_graph), CATALOGUE_GRAPH]
     kinds = read_gap_kinds(store)
     measures = {m.iri: m for m in catalogue.measures}

@@ -5,9 +5,8 @@
 - :func:`current_trace`: the trace of every institution's newest submission, cached per set of
   analyses and reference date;
 - :func:`select_about`: one of the small queries under ``web/queries/`` about one IRI, over
-  [submission graph, derived graph, catalogue graph];
-- :func:`vocabulary`: bilingual labels of the catalogue and vocabulary terms (statuses, tiers,
-  levels, ...), read from the ontology files once.
+  [submission graph, derived graph, catalogue graph] (the query's one parameter bound by
+  :mod:`mapper.rq`).
 """
 
 from __future__ import annotations
@@ -21,11 +20,10 @@ from flask import current_app
 
 from mapper.analysis import Analysis
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph
-from mapper.labels import Labels
 from mapper.rq import is_iri, read_rq
 from mapper.store import Row
 from mapper.trace import SubmissionFacts, build_trace, read_facts
-from web.analyses import catalogue, latest_analyses
+from web.analyses import latest_analyses
 from web.config import as_of
 from web.store import get_store
 
@@ -83,8 +81,3 @@ def current_trace(analyses: Sequence[Analysis] | None = None) -> nx.DiGraph:
     key = (tuple(a.submission_graph for a in analyses), as_of(current_app))
     all_facts = [submission_facts(a) for a in analyses]
     return _cached("fscai.trace", key, lambda: build_trace(analyses, all_facts))
-
-
-def vocabulary() -> Labels:
-    """Labels of every catalogue and vocabulary term, as the app's catalogue words them."""
-    return catalogue().vocabulary.labels

@@ -20,7 +20,7 @@ from mapper.store import Store, StoreError, open_store
 from mapper.store.url import is_remote
 
 EXTENSION = "fscai.store"
-_WRITES = frozenset({"replace_graph", "add_to_graph", "drop_graph", "construct_into", "close"})
+_WRITES = frozenset({"replace_graph", "add_to_graph", "drop_graph", "construct_into", "snapshot"})
 
 
 @dataclass

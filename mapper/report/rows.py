@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mapper.analysis import Analysis, CoverageCell
-from mapper.catalogue.records import Ref
+from mapper.catalogue.records import Ref, sort_key
 from mapper.graphs import institution_of
 from mapper.labels import Label
 from mapper.trace import gap_id
@@ -137,8 +137,6 @@ def tier_rows(analysis: Analysis) -> tuple[TierRow, ...]:
 
 def undetermined_rows(analysis: Analysis) -> tuple[UndeterminedRow, ...]:
     """The verdicts left undetermined, with the inputs the submission lacks."""
-    from mapper.catalogue.records import sort_key
-
     labels = analysis.classification.labels
     measures = {m.iri: m for m in analysis.catalogue.measures}
     rows = []

@@ -44,7 +44,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from mapper.store import Backend, QuerySyntaxError, Row, StoreError, StoreTimeout, StoreUnavailable
 from mapper.store.guard import check_query
-from mapper.store.parse import declares_dataset
+from mapper.store.parse import declares_dataset, engine_reading
 from mapper.store.terms import (
     canonical_nquads,
     graph_from_triples,
@@ -362,8 +362,6 @@ def _unreachable(url: str, error: Exception, timeout_s: float | None) -> StoreEr
 
 def _form(query: str) -> str:
     """The query's form, from the one cached parse (:func:`mapper.store.parse.parse_query`)."""
-    from mapper.store.parse import engine_reading
-
     return engine_reading(query).form
 
 

@@ -10,7 +10,7 @@ from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref, Statement
 from mapper.namespaces import FSC
 from web.analyses import catalogue, latest_analyses
-from web.facts import submission_facts, vocabulary
+from web.facts import submission_facts
 from web.records.common import (
     NotFound,
     conformance_record,
@@ -25,7 +25,7 @@ from web.records.common import (
 
 
 def _vocab(iri: str | None) -> dict | None:
-    return None if not iri else {"iri": iri, "label": lab(vocabulary()(iri))}
+    return None if not iri else {"iri": iri, "label": lab(catalogue().vocabulary.label(iri))}
 
 
 def statement_summary(s: Statement) -> dict:
