@@ -18,9 +18,6 @@ from rdflib.term import Node
 from mapper.labels import Label, local_name
 from mapper.namespaces import FSC, FSCS, PREFIXES, SH
 
-_PART_EN = {"主要概念": "main concepts", "落實核心原則之建議作法": "recommended practices"}
-
-
 @dataclass(frozen=True)
 class Finding:
     """One SHACL result, in the words a compliance officer reads.
@@ -165,7 +162,7 @@ def _section(shapes: Graph, data: Graph, shape: Node | None) -> tuple[str | None
             zh, en = f"{notation} {zh}", f"{notation} {en}"
         part = shapes.value(locator, FSC.part)
         if shapes.value(locator, FSC.section) is None and part is not None:
-            zh, en = f"{zh}（{part}）", f"{en} ({_PART_EN.get(str(part), str(part))})"
+            zh, en = f"{zh}（{part}）", f"{en} ({_part_in_english(data, str(part))})"
         if shapes.value(locator, FSC.chapter) is not None and shapes.value(locator, FSC.section) is not None:
             chapter = shapes.value(locator, FSC.chapter)
             czh, cen = _labels(data, chapter)
@@ -173,6 +170,16 @@ def _section(shapes: Graph, data: Graph, shape: Node | None) -> tuple[str | None
                 zh, en = f"{czh} › {zh}", f"{cen} › {en}"
         return str(target), zh, en
     return None, "", ""
+
+
+def _part_in_english(data: Graph, part: str) -> str:
+    """The English name of a chapter's part (a locator's ``fsc:part``), as the ``fsc:ChapterPart``
+    labelled with it says; the part itself where none does."""
+    for term in data.subjects(RDF.type, FSC.ChapterPart):
+        labels = _by_language(data.objects(term, RDFS.label))
+        if labels.get("zh-Hant") == part:
+            return labels.get("en", part)
+    return part
 
 
 def _labels(graph: Graph, node: Node) -> tuple[str, str]:
