@@ -26,12 +26,14 @@ from mapper.catalogue.install import install_catalogue
 from mapper.catalogue.records import sort_key
 from mapper.classify import derive
 from mapper.graphs import CATALOGUE_GRAPH, submission_graph_iri
+from mapper.labels import VERDICT_TERMS, local_name
 from mapper.layout import Layout
+from mapper.rq import query_text
 from mapper.store import Store, open_store
 from mapper.synth.profiles import PROFILED_KINDS, Profile, all_profiles, profile_ntriples
 from mapper.synth.recipes import Recipe, recipes_for
 from mapper.synth.world import REFERENCE_DATE, TIERS
-from mapper.synth.writer import FSC, Rule
+from mapper.synth.writer import Rule
 
 
 @dataclass(frozen=True)
@@ -56,36 +58,6 @@ class Knowledge:
                               f"subject the generator drew") from None
 
 
-_RULES_QUERY = """
-PREFIX fsc:  <https://w3id.org/fscai/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?rule ?measure ?notation ?kind ?zh ?en WHERE {
-  ?rule a fsc:ApplicabilityRule ; fsc:ruleFor ?measure ; fsc:subjectKind ?kind .
-  ?measure skos:notation ?notation ; rdfs:label ?zh , ?en .
-  FILTER (langMatches(lang(?zh), "zh-Hant") && langMatches(lang(?en), "en"))
-}"""
-
-_THRESHOLDS_QUERY = """
-PREFIX fsc: <https://w3id.org/fscai/def#>
-SELECT ?tier ?min WHERE { ?threshold a fsc:TierThreshold ; fsc:tier ?tier ; fsc:minScore ?min }"""
-
-# Every gap kind, complete or not: one synth cannot produce must not go unnoticed.
-_GAP_KINDS_QUERY = """
-PREFIX fsc: <https://w3id.org/fscai/def#>
-SELECT ?kind ?order WHERE { ?kind a fsc:GapKind . OPTIONAL { ?kind fsc:order ?order } }"""
-
-# The engine's verdicts as the derived graph holds them (ontology/rules.ttl), "does not apply" left
-# out; mapper.classify.read_classification reads the same triples, with the explanations synth has
-# no use for (most of its time).
-_VERDICTS_QUERY = """
-PREFIX fsc: <https://w3id.org/fscai/def#>
-SELECT ?subject ?rule ?verdict ?missing WHERE {
-  ?applicability a fsc:Applicability ; fsc:aboutSubject ?subject ; fsc:byRule ?rule ; fsc:verdict ?verdict .
-  FILTER (?verdict != fsc:DoesNotApply)
-  OPTIONAL { ?applicability fsc:missingInput ?missing }
-}"""
-
 #: The submission graph the profiles are classified in (a store of synth's own).
 _PROFILES_GRAPH = submission_graph_iri("00000000", REFERENCE_DATE)
 
@@ -101,8 +73,8 @@ def _knowledge(root: str, stamps: tuple) -> Knowledge:
     with open_store("memory:") as store:
         install_catalogue(store, Layout(Path(root)))
         rules = _read_rules(store)
-        thresholds = tuple(sorted((int(row["min"]), TIERS.index(_local(row["tier"])))
-                                  for row in store.select_values(_THRESHOLDS_QUERY, default_graphs=[CATALOGUE_GRAPH])))
+        thresholds = tuple(sorted((int(row["min"]), TIERS.index(local_name(row["tier"])))
+                                  for row in store.select_values(query_text("tier-thresholds"), default_graphs=[CATALOGUE_GRAPH])))
         gap_kinds = recipes_for(_read_gap_kinds(store))  # before the engine runs: fail fast
         applicable = _classify(store, rules)
     return Knowledge(rules, thresholds, gap_kinds, applicable)
@@ -110,8 +82,8 @@ def _knowledge(root: str, stamps: tuple) -> Knowledge:
 
 def _read_rules(store: Store) -> tuple[Rule, ...]:
     rules = {}
-    for row in store.select_values(_RULES_QUERY, default_graphs=[CATALOGUE_GRAPH]):
-        rules.setdefault(row["rule"], Rule(row["rule"], row["measure"], row["notation"], _local(row["kind"]),
+    for row in store.select_values(query_text("synth-rules"), default_graphs=[CATALOGUE_GRAPH]):
+        rules.setdefault(row["rule"], Rule(row["rule"], row["measure"], row["notation"], local_name(row["kind"]),
                                            row["zh"], row["en"]))
     return tuple(sorted(rules.values(), key=lambda rule: (sort_key(rule.notation), rule.iri)))
 
@@ -119,7 +91,7 @@ def _read_rules(store: Store) -> tuple[Rule, ...]:
 def _read_gap_kinds(store: Store) -> list[str]:
     """The gap kinds' IRIs in their fsc:order (kinds without one last, by IRI)."""
     orders: dict[str, list[int]] = {}
-    for row in store.select_values(_GAP_KINDS_QUERY, default_graphs=[CATALOGUE_GRAPH]):
+    for row in store.select_values(query_text("gap-kinds-all"), default_graphs=[CATALOGUE_GRAPH]):
         found = orders.setdefault(row["kind"], [])
         if row.get("order") is not None:
             found.append(int(row["order"]))
@@ -134,10 +106,10 @@ def _classify(store: Store, rules: tuple[Rule, ...]) -> dict[Profile, tuple[Rule
     applies: dict[str, set[str]] = {subject: set() for subject in subjects}
     undetermined: dict[str, set[str]] = {}  # missing input -> notations of the measures it leaves out
     notation = {rule.iri: rule.notation for rule in rules}
-    for row in store.select_values(_VERDICTS_QUERY, default_graphs=[derived]):
+    for row in store.select_values(query_text("verdicts-decided"), default_graphs=[derived]):
         if row["subject"] not in applies:
             continue
-        if row["verdict"] == FSC + "Applies":
+        if row["verdict"] == VERDICT_TERMS["applies"]:
             applies[row["subject"]].add(row["rule"])
         else:
             undetermined.setdefault(row.get("missing") or "?", set()).add(notation.get(row["rule"], row["rule"]))
@@ -157,6 +129,3 @@ def _warn_blind_spots(rules: tuple[Rule, ...], undetermined: dict[str, set[str]]
         warnings.warn(f"mapper.synth: the rules of measures {', '.join(unprofiled)} are about subjects synth has "
                       f"no profile of: it writes no statement for them", stacklevel=6)
 
-
-def _local(iri: str) -> str:
-    return iri[len(FSC):] if iri.startswith(FSC) else iri
