@@ -32,7 +32,7 @@ def read_catalogue_cached(layout):
 
 
 def _select_graphs(store, files: tuple[Path, ...], institution: str | None) -> list[str]:
-    from mapper.graphs import latest_graphs, submission_graphs
+    from mapper.graphs import latest_graphs
     from mapper.load import catalogue_terms_from, load_submission
     from mapper.validate import newest_submission_graph
 
@@ -46,7 +46,7 @@ def _select_graphs(store, files: tuple[Path, ...], institution: str | None) -> l
         if graph is None:
             raise Failure(f"no submission in {store.url} describes the institution {institution}")
         return [graph]
-    graphs = latest_graphs(submission_graphs(store))
+    graphs = latest_graphs(store.graphs())
     if not graphs:
         raise Failure(f"the store {store.url} holds no submission: give FILES or load one with `fscai load`")
     return graphs

@@ -20,7 +20,7 @@ from mapper.catalogue.records import Catalogue, read_catalogue, sort_key
 from mapper.classify import Classification, classify, derive, read_classification
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, compute_gaps
-from mapper.graphs import derived_graph, latest_graphs, submission_graphs
+from mapper.graphs import derived_graph, latest_graphs
 from mapper.labels import Label
 from mapper.layout import Layout, project_layout
 from mapper.store import Store
@@ -160,7 +160,7 @@ def derive_latest(store: Store, layout: Layout | None = None) -> list[str]:
     """Install the layout's catalogue and derive (classify) every institution's newest submission;
     return their graphs. What ``fscai serve`` does before it serves: pages only read."""
     install_catalogue(store, layout or project_layout())
-    graphs = latest_graphs(submission_graphs(store))
+    graphs = latest_graphs(store.graphs())
     for graph in graphs:
         derive(store, graph)
     return graphs

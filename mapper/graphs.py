@@ -9,7 +9,7 @@ ontology and the rules) is a third kind, one for the store.
 ('https://w3id.org/fscai/graph/submission/12345675/2025-06-30', '12345675')
 >>> derived_graph(graph)
 'https://w3id.org/fscai/graph/derived/12345675/2025-06-30'
->>> latest_graphs([SUBMISSION_GRAPH_PREFIX + "1/2025-01-01", SUBMISSION_GRAPH_PREFIX + "1/2025-06-30"])
+>>> latest_graphs([SUBMISSION_GRAPH_PREFIX + "1/2025-01-01", SUBMISSION_GRAPH_PREFIX + "1/2025-06-30", CATALOGUE_GRAPH])
 ['https://w3id.org/fscai/graph/submission/1/2025-06-30']
 """
 
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Iterable
-
-from mapper.store import Store
 
 #: The named graph that holds the catalogue; no submission may write to it.
 CATALOGUE_GRAPH = "https://w3id.org/fscai/graph/catalogue"
@@ -54,14 +52,10 @@ def submitted_on(submission_graph: str) -> str:
     return submission_graph.rstrip("/").rsplit("/", 1)[-1]
 
 
-def submission_graphs(store: Store) -> list[str]:
-    """Every submission graph in the store, sorted."""
-    return [g for g in store.graphs() if g.startswith(SUBMISSION_GRAPH_PREFIX)]
-
-
 def latest_graphs(graphs: Iterable[str]) -> list[str]:
-    """The newest submission graph of each institution."""
+    """The newest submission graph of each institution among ``graphs`` (a store's listing: the
+    graphs that are no submission's are passed over)."""
     newest: dict[str, str] = {}
-    for graph in sorted(graphs):
+    for graph in sorted(g for g in graphs if g.startswith(SUBMISSION_GRAPH_PREFIX)):
         newest[institution_of(graph)] = graph
     return sorted(newest.values())

@@ -13,7 +13,7 @@ from flask import current_app
 from mapper.analysis import Analysis, NotAnalysed, read_analysis
 from mapper.catalogue.install import layout_catalogue
 from mapper.catalogue.records import Catalogue
-from mapper.graphs import derived_graph, institution_of, latest_graphs, submission_graphs
+from mapper.graphs import derived_graph, institution_of, latest_graphs
 from web.config import as_of, layout
 from web.store import get_store
 
@@ -27,20 +27,22 @@ def catalogue() -> Catalogue:
     return cached
 
 
-def _latest() -> list[str]:
-    return latest_graphs(submission_graphs(get_store()))
+def _newest() -> tuple[list[str], set[str]]:
+    """Each institution's newest submission graph, and every graph of the store: one listing."""
+    present = set(get_store().graphs())
+    return latest_graphs(present), present
 
 
 def latest_analyses() -> list[Analysis]:
     """The analysis of every institution's newest submission in the store, by UBN (those analysed)."""
-    present = set(get_store().graphs())
-    return [analysis_of(graph) for graph in _latest() if derived_graph(graph) in present]
+    newest, present = _newest()
+    return [analysis_of(graph) for graph in newest if derived_graph(graph) in present]
 
 
 def unanalysed() -> list[str]:
     """The newest submissions whose analysis is not in the store."""
-    present = set(get_store().graphs())
-    return [graph for graph in _latest() if derived_graph(graph) not in present]
+    newest, present = _newest()
+    return [graph for graph in newest if derived_graph(graph) not in present]
 
 
 def analysis_of(graph: str) -> Analysis:
@@ -54,7 +56,7 @@ def analysis_of(graph: str) -> Analysis:
 def analysis_for_institution(ubn: str) -> Analysis | None:
     """The newest submission's analysis of one institution, by its UBN; ``NotAnalysed`` if there is
     a submission but no analysis of it."""
-    for graph in _latest():
+    for graph in _newest()[0]:
         if institution_of(graph) == ubn:
             return analysis_of(graph)
     return None

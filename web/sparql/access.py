@@ -100,10 +100,6 @@ class Dataset:
     default: tuple[str, ...] | None
     named: tuple[str, ...] | None
 
-    @property
-    def is_union(self) -> bool:
-        return self.default is None
-
 
 def effective_dataset(principal: Principal, requested: Requested | None, existing: Sequence[str]) -> Dataset:
     """The dataset a query of ``principal`` runs against.

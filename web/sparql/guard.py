@@ -126,7 +126,3 @@ def _parsed_shape(query: str) -> QueryShape:
 def _parser_message(error: Exception) -> str:
     return str(error).removeprefix("malformed SPARQL query: ")
 
-
-def check_update(text: str) -> None:
-    """An update request (``update=``, ``application/sparql-update``): always refused."""
-    raise Refusal(403, UPDATE_REFUSED)
