@@ -7,6 +7,7 @@ The work is ``mapper/queries/gaps.rq`` run through the store seam; this module t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from mapper.catalogue.records import Catalogue, Ref, sort_key
@@ -100,3 +101,23 @@ def compute_gaps(store: Store, classification: Classification, catalogue: Catalo
 
 def _opt(term) -> str | None:
     return None if term is None else str(term)
+
+
+def gap_id(gap: Gap, institution: str) -> str:
+    """A stable id for one gap of one institution's submission (the trace's node, a report row's ``id``).
+
+    Readable parts (kind, measure) and a digest of the institution, subject and evidence: two
+    institutions sharing a vendor each have their own gaps on it, and one statement can have
+    two overdue pieces of evidence.
+
+    >>> from mapper.catalogue.records import Ref
+    >>> kind = GapKind("https://w3id.org/fscai/def#NoStatement", "NoStatement", 1, Label("", ""), Label("", ""))
+    >>> ref = Ref("https://w3id.org/fscai/guideline/draft/measure-1.1.1", "1.1.1", Label("", ""))
+    >>> gap = Gap(kind, ref, ref, None, None, "https://bank.example/s", "system", Label("", ""),
+    ...           Label("", ""), None, None, None, None, None)
+    >>> gap_id(gap, "https://bank.example/bank")
+    'urn:fscai:gap:NoStatement:1.1.1:57e933325ccf0a73'
+    """
+    parts = (institution, gap.subject, gap.measure.iri, gap.kind.iri, gap.evidence or "")
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"urn:fscai:gap:{gap.kind.code}:{gap.measure.notation}:{digest}"

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from mapper.analysis import Analysis, CoverageCell
 from mapper.catalogue.records import Ref, sort_key
+from mapper.gaps import gap_id
 from mapper.graphs import institution_of
 from mapper.labels import Label
-from mapper.trace import gap_id
 
 NO_STAGE = Ref("-", "-", Label("未分階段", "not in a stage table"))
 NOT_GIVEN = Label("—", "—")

@@ -1,7 +1,7 @@
 """The trace: principle → section → measure → subject → evidence | gap, as a networkx graph.
 
 One :class:`networkx.DiGraph` over one or many analysed submissions. Node ids are IRIs (a gap
-node's id is :func:`gap_id`); every node has ``kind`` (``principle``, ``chapter``, ``section``,
+node's id is :func:`mapper.gaps.gap_id`); every node has ``kind`` (``principle``, ``chapter``, ``section``,
 ``measure``, ``institution``, ``system``, ``vendor``, ``evidence``, ``gap``; ``subject`` for a
 subject only a verdict names, traced without facts), ``label_zh`` and ``label_en``; every edge
 has ``rel``:
@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import networkx as nx  # noqa: F401 (doctest)
 
-from mapper.trace.build import build_trace, gap_id, trace_store
+from mapper.gaps import gap_id
+from mapper.trace.build import build_trace, trace_store
 from mapper.trace.facts import EvidenceRecord, StatementRecord, SubmissionFacts, read_facts, read_statements
 from mapper.trace.questions import (
                                     DependentSystem,

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable, Sequence
 
 import networkx as nx
 
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Catalogue
-from mapper.gaps import Gap
+from mapper.gaps import gap_id
 from mapper.graphs import institution_of
 from mapper.labels import Label, local_name
 from mapper.store import Store
 from mapper.trace.facts import SubmissionFacts, read_facts
-
-
-def gap_id(gap: Gap, institution: str) -> str:
-    """A stable node id for one gap of one institution's submission.
-
-    Readable parts (kind, measure) and a digest of the institution, subject and evidence: two
-    institutions sharing a vendor each have their own gaps on it, and one statement can have
-    two overdue pieces of evidence.
-
-    >>> from mapper.catalogue.records import Ref
-    >>> from mapper.gaps import GapKind
-    >>> kind = GapKind("https://w3id.org/fscai/def#NoStatement", "NoStatement", 1, Label("", ""), Label("", ""))
-    >>> ref = Ref("https://w3id.org/fscai/guideline/draft/measure-1.1.1", "1.1.1", Label("", ""))
-    >>> gap = Gap(kind, ref, ref, None, None, "https://bank.example/s", "system", Label("", ""),
-    ...           Label("", ""), None, None, None, None, None)
-    >>> gap_id(gap, "https://bank.example/bank")
-    'urn:fscai:gap:NoStatement:1.1.1:57e933325ccf0a73'
-    """
-    parts = (institution, gap.subject, gap.measure.iri, gap.kind.iri, gap.evidence or "")
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-    return f"urn:fscai:gap:{gap.kind.code}:{gap.measure.notation}:{digest}"
 
 
 def build_trace(analyses: Sequence[Analysis], facts: Iterable[SubmissionFacts] = ()) -> nx.DiGraph:

@@ -18,6 +18,7 @@ from rdflib.term import Node
 from mapper.labels import Label, local_name
 from mapper.namespaces import FSC, FSCS, PREFIXES, SH
 
+
 @dataclass(frozen=True)
 class Finding:
     """One SHACL result, in the words a compliance officer reads.

@@ -9,11 +9,10 @@ from flask import url_for
 
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref
-from mapper.gaps import Gap
+from mapper.gaps import Gap, gap_id
 from mapper.graphs import institution_of
 from mapper.labels import Label
 from mapper.report.rows import NO_STAGE, coverage_grid
-from mapper.trace import gap_id
 from web.analyses import analysis_for_institution, catalogue, latest_analyses
 from web.facts import submission_facts
 
