@@ -56,7 +56,8 @@ def _select_graphs(store, files: tuple[Path, ...], institution: str | None) -> l
 def analysed(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
              as_of: dt.datetime | None, *, validate: bool = False) -> Iterator[tuple[object, list]]:
     """Open the store, load FILES or pick the submissions, analyse (and, with ``validate``,
-    validate) each; yield (store, analyses).
+    validate) each; yield (store, analyses). Submissions picked from the store are read as their
+    intake analysed them, and analysed again only when that is missing or stale.
 
     Prints each analysis's summary table to stderr and, for more than one institution, a
     progress bar.
@@ -75,8 +76,9 @@ def analysed(layout, files: tuple[Path, ...], institution: str | None, store_url
         analyses = []
         for graph in tqdm(graphs, desc="分析 / analysing", unit="institution", file=sys.stderr,
                           disable=len(graphs) < 2, leave=False):
+            # A submission already in the store is read as analysed at intake, unless that is stale.
             analyses.append(analyse(store, graph, as_of=reference, layout=layout, catalogue=catalogue,
-                                    install=False, validate=validate))
+                                    install=False, validate=validate, refresh=bool(files)))
         for analysis in analyses:
             click.echo(summary_table(analysis), err=True)
         yield store, analyses

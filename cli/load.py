@@ -27,12 +27,15 @@ from mapper.load import Limits
 @pass_layout
 def load_command(layout, files: tuple[Path, ...], store_url: str, max_file_bytes: int | None,
                  max_triples: int | None, max_literal_chars: int | None) -> None:
-    """Check FILES (one institution's submission) and load them as one named graph.
+    """Check FILES (one institution's submission), load them as one named graph and analyse it.
 
     Every file is parsed and checked before anything is written; a refused submission
     leaves the store as it was. Formats by extension: .ttl .trig .nt .nq .jsonld .json
-    .rdf .owl .xml. The catalogue graph is (re)installed from the ontology first.
+    .rdf .owl .xml. The catalogue graph is installed from the ontology first (when its
+    version changed). The analysis (tiers, verdicts, gap records, summaries) is written
+    at once, so every later reader only reads.
     """
+    from mapper.analysis import intake
     from mapper.catalogue.install import install_catalogue
     from mapper.load import load_submission
 
@@ -44,6 +47,7 @@ def load_command(layout, files: tuple[Path, ...], store_url: str, max_file_bytes
     with opened(store_url) as store:
         install_catalogue(store, layout)
         submission = load_submission(store, files, limits=limits)
+        intake(store, submission.graph_iri)
     click.echo(f"{submission.graph_iri}\t{submission.triples} triples")
 
 

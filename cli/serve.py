@@ -1,8 +1,9 @@
 """``fscai serve``: the viewer and the SPARQL endpoint behind a production WSGI server (waitress).
 
-Before it listens, it installs the catalogue, analyses every institution's newest submission and
-reads the analyses once (the viewer's pages only read what the analysis wrote); it closes the
-store when waitress stops.
+Before it listens, it installs the catalogue (a no-op when its version is in the store already),
+reports the institutions whose stored analysis is missing or stale (``fscai analyse`` refreshes
+them: serving never re-analyses) and reads the analyses once, so the first request is answered at
+once; it closes the store when waitress stops.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def serve(layout, store_url: str, host: str, port: int, as_of: str | None, threa
     """瀏覽介面與 SPARQL 端點 / Serve the viewer and the SPARQL endpoint."""
     from waitress import serve as waitress_serve
 
-    from mapper.analysis import derive_latest
+    from mapper.analysis import stale_graphs
+    from mapper.catalogue.install import install_catalogue
     from web import close_app, create_app
     from web.analyses import latest_analyses
     from web.store import setting_up
@@ -31,7 +33,11 @@ def serve(layout, store_url: str, host: str, port: int, as_of: str | None, threa
     app = create_app({"STORE": store_url, "ROOT": str(layout.root), "AS_OF": as_of})
     try:
         with setting_up(app) as store:
-            derive_latest(store, layout)
+            install_catalogue(store, layout)
+            stale = stale_graphs(store)
+        for graph in stale:
+            click.echo(f"fscai: 分析已過時或未分析，請執行 fscai analyse / stale or missing analysis, run `fscai analyse`: "
+                       f"{graph}", err=True)
         with app.app_context():
             analyses = latest_analyses()  # read once, so the first request finds them
         click.echo(f"fscai: {len(analyses)} institution(s) analysed; serving on http://{host}:{port}/", err=True)

@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Hashable, Sequence
 
 from mapper.catalogue.install import install_catalogue
-from mapper.catalogue.records import Catalogue, read_catalogue, sort_key
-from mapper.classify import Classification, classify, derive, read_classification
+from mapper.catalogue.records import Catalogue, Statement, read_catalogue, sort_key
+from mapper.classify import Classification, derive, is_stale, read_classification
 from mapper.concurrently import concurrently
-from mapper.gaps import Gap, compute_gaps
-from mapper.graphs import derived_graph, latest_graphs
+from mapper.gaps import Gap, read_gaps
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.labels import Label
+from mapper.market import is_newest, market_ntriples
 from mapper.layout import Layout, project_layout
 from mapper.store import Store
 
@@ -33,15 +35,51 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(frozen=True)
+class Counts:
+    """What a set of (measure, subject) verdicts of one reference date amounts to: the one
+    definition of every count a face shows.
+
+    The unit is the applicable (measure, subject) pair: ``gaps`` counts the pairs with at least
+    one gap, so ``applicable == evidenced + gaps``; ``gap_records`` counts the gap records (a
+    pair can have several: a partial statement without evidence is two), ``by_kind`` them per
+    gap kind code.
+    """
+
+    applicable: int = 0
+    evidenced: int = 0
+    gaps: int = 0
+    gap_records: int = 0
+    undetermined: int = 0
+    does_not_apply: int = 0
+    by_kind: tuple[tuple[str, int], ...] = ()
+
+    def __add__(self, other: Counts) -> Counts:
+        kinds = Counter(dict(self.by_kind)) + Counter(dict(other.by_kind))
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in _SUMMED), tuple(sorted(kinds.items())))
+
+
+_SUMMED = ("applicable", "evidenced", "gaps", "gap_records", "undetermined", "does_not_apply")
+
+
+@dataclass(frozen=True)
 class CoverageCell:
-    """Applicable (measure, subject) pairs in one principle × stage cell, and how many are evidenced."""
+    """One principle × stage cell (stage ``-``: measures placed in no stage) of a submission on one
+    reference date; the counts are :class:`Counts`."""
 
     chapter: str
-    stage: str  # stage notation, or "-" for measures placed in no stage
+    stage: str
     applicable: int
     evidenced: int
     gaps: int
+    gap_records: int
     undetermined: int
+
+
+def sum_cells(cells: Sequence[CoverageCell], chapter: str | None, stage: str | None) -> CoverageCell:
+    """The sum over the cells matching ``chapter`` and ``stage`` (None: any), named ``*`` where any."""
+    picked = [c for c in cells if chapter in (None, c.chapter) and stage in (None, c.stage)]
+    return CoverageCell(chapter or "*", stage or "*", *(sum(getattr(c, f) for c in picked)
+                        for f in ("applicable", "evidenced", "gaps", "gap_records", "undetermined")))
 
 
 @dataclass(frozen=True)
@@ -52,40 +90,74 @@ class Analysis:
     as_of: dt.date
     catalogue: Catalogue
     classification: Classification
-    gaps: tuple[Gap, ...]
+    #: Every gap record stored for the submission, whatever the reference date.
+    records: tuple[Gap, ...]
     #: The SHACL validation of the submission, when the analysis was asked to validate it.
     validation: Validation | None = None
 
-    def coverage(self) -> tuple[CoverageCell, ...]:
-        """The principle × stage summary: applicable, evidenced (no gap) and gap counts."""
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The gap records that hold on the analysis's reference date."""
+        return tuple(g for g in self.records if g.holds_on(self.as_of))
+
+    def tally(self, key: Callable[[Statement], Hashable]) -> dict[Hashable, Counts]:
+        """The :class:`Counts` of the submission on its reference date, grouped by ``key`` of each
+        catalogue measure (a measure the catalogue lacks is passed over)."""
         measures = {m.iri: m for m in self.catalogue.measures}
         with_gap = {(g.measure.iri, g.subject) for g in self.gaps}
-        applicable, evidenced, undetermined = Counter(), Counter(), Counter()
+        counters: dict[Hashable, Counter] = {}
         for verdict in self.classification.verdicts:
             measure = measures.get(verdict.measure)
             if measure is None:
                 continue
-            cell = (measure.chapter.notation, measure.stage.notation if measure.stage else "-")
+            c = counters.setdefault(key(measure), Counter())
             if verdict.verdict == "applies":
-                applicable[cell] += 1
-                if (verdict.measure, verdict.subject) not in with_gap:
-                    evidenced[cell] += 1
-            elif verdict.verdict == "undetermined":
-                undetermined[cell] += 1
-        gaps = Counter((g.chapter.notation, g.stage.notation if g.stage else "-") for g in self.gaps)
-        cells = set(applicable) | set(gaps) | set(undetermined)
-        return tuple(CoverageCell(c, s, applicable[(c, s)], evidenced[(c, s)], gaps[(c, s)], undetermined[(c, s)])
-                     for c, s in sorted(cells, key=lambda cs: (sort_key(cs[0]), cs[1])))
+                c["applicable"] += 1
+                c["gaps" if (verdict.measure, verdict.subject) in with_gap else "evidenced"] += 1
+            else:
+                c["undetermined" if verdict.verdict == "undetermined" else "does_not_apply"] += 1
+        for gap in self.gaps:
+            measure = measures.get(gap.measure.iri)
+            if measure is not None:
+                c = counters.setdefault(key(measure), Counter())
+                c["gap_records"] += 1
+                c["kind:" + gap.kind.code] += 1
+        return {k: Counts(*(c[f] for f in _SUMMED), tuple(sorted((n[5:], v) for n, v in c.items()
+                                                                  if n.startswith("kind:"))))
+                for k, c in counters.items()}
+
+    def coverage(self) -> tuple[CoverageCell, ...]:
+        """The principle × stage summary on the reference date (see :class:`Counts`)."""
+        cells = self.tally(lambda m: (m.chapter.notation, m.stage.notation if m.stage else "-"))
+        return tuple(CoverageCell(c, s, n.applicable, n.evidenced, n.gaps, n.gap_records, n.undetermined)
+                     for (c, s), n in sorted(cells.items(), key=lambda kv: (sort_key(kv[0][0]), kv[0][1]))
+                     if n.applicable or n.undetermined)
 
     @property
     def undetermined(self):
         return tuple(v for v in self.classification.verdicts if v.verdict == "undetermined")
 
 
+def intake(store: Store, submission_graph: str) -> None:
+    """What loading a submission does once it is in the store: derive its tiers, verdicts, gap
+    records and adoption summaries into its derived graph (stamped with the knowledge version),
+    then, if it is its institution's newest, its market-index records (:mod:`mapper.market`)."""
+    work = store.workspace([CATALOGUE_GRAPH, submission_graph])  # on disk: analysed in memory, written once
+    try:
+        derive(work, submission_graph)
+        store.keep(work, derived_graph(submission_graph))
+        if is_newest(store, submission_graph):
+            store.replace_graph(market_graph(institution_of(submission_graph)), market_ntriples(work, submission_graph))
+    finally:
+        if work is not store:
+            work.close()
+
+
 def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layout | None = None,
             catalogue: Catalogue | None = None, install: bool = True, validate: bool = False,
-            shapes: Graph | None = None) -> Analysis:
-    """Classify and compute the gaps of one submission already in the store.
+            shapes: Graph | None = None, refresh: bool = True) -> Analysis:
+    """The analysis of one submission already in the store: :func:`intake` it (with ``refresh``
+    False, only when its stored analysis is missing or stale), then read its records.
 
     With ``validate``, the submission is also validated with the SHACL shapes (``shapes``, default
     the layout's), at the same time as it is classified: validation reads only the submission and
@@ -98,8 +170,10 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
     catalogue = catalogue or read_catalogue(store)  # the catalogue graph classify and gaps read
 
     def classified() -> tuple[Classification, tuple[Gap, ...]]:
-        classification = classify(store, submission_graph)
-        return classification, compute_gaps(store, classification, catalogue, as_of)
+        if refresh or is_stale(store, submission_graph):
+            intake(store, submission_graph)
+        classification = read_classification(store, submission_graph)
+        return classification, read_gaps(store, classification, catalogue)
 
     validation = None
     if validate:
@@ -125,7 +199,7 @@ def read_analysis(store: Store, submission_graph: str, *, as_of: dt.date, catalo
         raise NotAnalysed(f"the submission {submission_graph} has not been analysed: its derived graph "
                           f"{derived_graph(submission_graph)} is not in {store.url}")
     classification = read_classification(store, submission_graph)
-    gaps = compute_gaps(store, classification, catalogue, as_of)
+    gaps = read_gaps(store, classification, catalogue)
     return _analysis(store, submission_graph, as_of, catalogue, classification, gaps, None)
 
 
@@ -156,11 +230,18 @@ def _institution_iri(store: Store, submission_graph: str) -> str:
 
 
 
-def derive_latest(store: Store, layout: Layout | None = None) -> list[str]:
-    """Install the layout's catalogue and derive (classify) every institution's newest submission;
-    return their graphs. What ``fscai serve`` does before it serves: pages only read."""
+def stale_graphs(store: Store) -> list[str]:
+    """The newest submission graph of each institution whose stored analysis is missing or was
+    derived under another knowledge version than the store's catalogue."""
+    return [g for g in latest_graphs(store.graphs()) if is_stale(store, g)]
+
+
+def refresh_stale(store: Store, layout: Layout | None = None, *, progress=None) -> list[str]:
+    """Install the layout's catalogue, then :func:`intake` every institution's newest submission
+    whose analysis is stale; return their graphs. What ``fscai analyse`` does. ``progress`` wraps
+    the list of graphs (a tqdm bar, say)."""
     install_catalogue(store, layout or project_layout())
-    graphs = latest_graphs(store.graphs())
-    for graph in graphs:
-        derive(store, graph)
+    graphs = stale_graphs(store)
+    for graph in (progress(graphs) if progress else graphs):
+        intake(store, graph)
     return graphs

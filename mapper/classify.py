@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mapper.concurrently import concurrently
-from mapper.graphs import CATALOGUE_GRAPH, derived_graph
+from mapper.graphs import CATALOGUE_GRAPH, KNOWLEDGE_VERSION, derived_graph
 from mapper.labels import VERDICT_TERMS, Label, Labels, read_labels
 from mapper.rq import query_text
 from mapper.store import Store
@@ -66,8 +66,8 @@ def _graphs(submission_graph: str) -> list[str]:
 
 
 def derive(store: Store, submission_graph: str) -> str:
-    """Run the tier rules in order, then applicability, then the adoption summary; replace the derived
-    graph. Returns its IRI."""
+    """Run the tier rules in order, then applicability, the adoption summary and the gap records;
+    replace the derived graph, stamped with the catalogue's knowledge version. Returns its IRI."""
     target = derived_graph(submission_graph)
     store.drop_graph(target)
     graphs = _graphs(submission_graph)
@@ -76,7 +76,18 @@ def derive(store: Store, submission_graph: str) -> str:
         store.construct_into(target, str(rule["construct"]), default_graphs=graphs)
     store.construct_into(target, query_text("applicability"), default_graphs=graphs)
     store.construct_into(target, query_text("adoption"), default_graphs=graphs)  # for cross-institution totals
+    store.construct_into(target, query_text("gap-records"), default_graphs=graphs)
+    store.construct_into(target, f"CONSTRUCT {{ <{target}> <{KNOWLEDGE_VERSION}> ?version }} WHERE {{ "
+                                 f"<{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?version }}", default_graphs=[CATALOGUE_GRAPH])
     return target
+
+
+def is_stale(store: Store, submission_graph: str) -> bool:
+    """Whether the submission's analysis is missing or was derived under another knowledge version
+    than the catalogue's now in the store."""
+    target = derived_graph(submission_graph)
+    return not store.ask(f"ASK {{ GRAPH <{target}> {{ <{target}> <{KNOWLEDGE_VERSION}> ?v }} "
+                         f"GRAPH <{CATALOGUE_GRAPH}> {{ <{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?v }} }}")
 
 
 def read_classification(store: Store, submission_graph: str) -> Classification:

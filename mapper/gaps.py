@@ -7,14 +7,13 @@ The work is ``mapper/queries/gaps.rq`` run through the store seam; this module t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from mapper.catalogue.records import Catalogue, Ref, sort_key
 from mapper.classify import Classification
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph
 from mapper.labels import KIND_TERMS, Label
-from mapper.rq import engine_query, query_text
+from mapper.rq import query_text
 from mapper.store import Store
 
 #: A subject's class -> the engine's name for its kind.
@@ -32,6 +31,9 @@ class GapKind:
 
 @dataclass(frozen=True)
 class Gap:
+    #: The stored record's IRI, the gap's stable id (the trace's node, a report row's ``id``):
+    #: written by ``mapper/queries/gap-records.rq``.
+    id: str
     kind: GapKind
     measure: Ref
     chapter: Ref  # the principle, or the general chapter
@@ -45,7 +47,15 @@ class Gap:
     status: str | None
     evidence: str | None
     evidence_label: Label | None
+    #: The review or target date after which a date-dependent gap holds (``fsc:overdueAfter``).
     date: str | None
+
+    def holds_on(self, as_of: dt.date) -> bool:
+        """Whether the gap holds on the reference date: always, unless it holds only after a date.
+
+        The same rule the regulator's queries write as ``FILTER (!BOUND(?after) || ?after < ?asOf)``.
+        """
+        return self.date is None or dt.date.fromisoformat(self.date) < as_of
 
     @property
     def missing(self) -> Label:
@@ -70,21 +80,21 @@ def read_gap_kinds(store: Store) -> dict[str, GapKind]:
     return kinds
 
 
-def compute_gaps(store: Store, classification: Classification, catalogue: Catalogue,
-                 as_of: dt.date) -> tuple[Gap, ...]:
-    """Every gap of one submission, ordered by subject, measure notation and kind."""
+def read_gaps(store: Store, classification: Classification, catalogue: Catalogue) -> tuple[Gap, ...]:
+    """Every gap record the analysis stored for one submission, whatever the reference date (see
+    :meth:`Gap.holds_on`), ordered by subject, measure notation and kind."""
     graphs = [classification.submission_graph, derived_graph(classification.submission_graph), CATALOGUE_GRAPH]
     kinds = read_gap_kinds(store)
     measures = {m.iri: m for m in catalogue.measures}
     labels = classification.labels
     gaps = []
-    for row in store.select_values(engine_query("gaps").bind({"asOf": as_of}), default_graphs=graphs):
+    for row in store.select_values(query_text("gaps"), default_graphs=graphs):
         measure = measures.get(str(row["measure"]))
         if measure is None:
             continue  # a rule for a measure the catalogue no longer has; the gates report it
         evidence = _opt(row.get("gapEvidence"))
         gaps.append(Gap(
-            kind=kinds[str(row["kind"])],
+            id=str(row["gap"]), kind=kinds[str(row["kind"])],
             measure=Ref(measure.iri, measure.notation, measure.label),
             chapter=measure.chapter, section=measure.section, stage=measure.stage,
             subject=str(row["subject"]),
@@ -101,23 +111,3 @@ def compute_gaps(store: Store, classification: Classification, catalogue: Catalo
 
 def _opt(term) -> str | None:
     return None if term is None else str(term)
-
-
-def gap_id(gap: Gap, institution: str) -> str:
-    """A stable id for one gap of one institution's submission (the trace's node, a report row's ``id``).
-
-    Readable parts (kind, measure) and a digest of the institution, subject and evidence: two
-    institutions sharing a vendor each have their own gaps on it, and one statement can have
-    two overdue pieces of evidence.
-
-    >>> from mapper.catalogue.records import Ref
-    >>> kind = GapKind("https://w3id.org/fscai/def#NoStatement", "NoStatement", 1, Label("", ""), Label("", ""))
-    >>> ref = Ref("https://w3id.org/fscai/guideline/draft/measure-1.1.1", "1.1.1", Label("", ""))
-    >>> gap = Gap(kind, ref, ref, None, None, "https://bank.example/s", "system", Label("", ""),
-    ...           Label("", ""), None, None, None, None, None)
-    >>> gap_id(gap, "https://bank.example/bank")
-    'urn:fscai:gap:NoStatement:1.1.1:57e933325ccf0a73'
-    """
-    parts = (institution, gap.subject, gap.measure.iri, gap.kind.iri, gap.evidence or "")
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-    return f"urn:fscai:gap:{gap.kind.code}:{gap.measure.notation}:{digest}"

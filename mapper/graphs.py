@@ -20,10 +20,16 @@ from typing import Iterable
 
 #: The named graph that holds the catalogue; no submission may write to it.
 CATALOGUE_GRAPH = "https://w3id.org/fscai/graph/catalogue"
+#: The property by which the catalogue graph, and each derived graph, carry the knowledge version
+#: (:func:`mapper.catalogue.install.knowledge_version`) they were written under.
+KNOWLEDGE_VERSION = "https://w3id.org/fscai/def#knowledgeVersion"
 #: Prefix of the named graphs that hold submissions (one per institution and date).
 SUBMISSION_GRAPH_PREFIX = "https://w3id.org/fscai/graph/submission/"
 #: Prefix of the graphs of what the analysis derives from each submission.
 DERIVED_GRAPH_PREFIX = "https://w3id.org/fscai/graph/derived/"
+#: Prefix of the market index: one graph per institution with its newest submission's summary
+#: records (:mod:`mapper.market`).
+MARKET_GRAPH_PREFIX = "https://w3id.org/fscai/graph/market/"
 
 
 def submission_graph_iri(ubn: str, date: dt.date) -> str:
@@ -36,6 +42,15 @@ def derived_graph(submission_graph: str) -> str:
     if not submission_graph.startswith(SUBMISSION_GRAPH_PREFIX):
         raise ValueError(f"not a submission graph: {submission_graph}")
     return DERIVED_GRAPH_PREFIX + submission_graph[len(SUBMISSION_GRAPH_PREFIX):]
+
+
+def market_graph(ubn: str) -> str:
+    """The market-index graph of one institution.
+
+    >>> market_graph("12345675")
+    'https://w3id.org/fscai/graph/market/12345675'
+    """
+    return MARKET_GRAPH_PREFIX + ubn
 
 
 def institution_of(submission_graph: str) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from mapper.labels import Label
 from mapper.layout import Layout, project_layout
@@ -42,14 +43,20 @@ class NamedQuery(Query):
     title: Label
     description: Label
 
-    def as_json(self) -> dict:
+    def with_defaults(self, defaults: Mapping[str, object]) -> str:
+        """The text with those of ``defaults`` the query declares as parameters bound: how a
+        server offers its library (its reference date as ``asOf``, say)."""
+        declared = {p.name for p in self.parameters}
+        return self.bind({k: v for k, v in defaults.items() if k in declared})
+
+    def as_json(self, defaults: Mapping[str, object] | None = None) -> dict:
         return {
             "name": self.name,
             "title": {"zh-Hant": self.title.zh, "en": self.title.en},
             "description": {"zh-Hant": self.description.zh, "en": self.description.en},
             "parameters": [{"name": p.name, "type": p.datatype, "description": p.description}
                            for p in self.parameters],
-            "query": self.text,
+            "query": self.with_defaults(defaults or {}),
         }
 
 

@@ -9,12 +9,13 @@ value, and :meth:`Query.bind` fills it in, checked and written as a SPARQL term 
 
     # param asOf date: 基準日 / reference date for review and target dates (default: today)
 
->>> 'VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> }' in engine_query("gaps").bind({"asOf": dt.date(2026, 1, 2)})
+>>> library = ENGINE_QUERIES.parents[1] / "queries"
+>>> 'VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> }' in read_rq(library / "gaps-by-principle.rq").bind({"asOf": dt.date(2026, 1, 2)})
 True
->>> engine_query("gaps").bind({"asOf": "yesterday"})
+>>> read_rq(library / "gaps-by-principle.rq").bind({"asOf": "yesterday"})
 Traceback (most recent call last):
     ...
-mapper.rq.QueryFileError: parameter asOf of gaps must be a date (YYYY-MM-DD), got 'yesterday'
+mapper.rq.QueryFileError: parameter asOf of gaps-by-principle must be a date (YYYY-MM-DD), got 'yesterday'
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class Query:
         """The query text with ``VALUES ?NAME { UNDEF }`` filled in for each given parameter; a
         ``date`` parameter takes a ``datetime.date`` or ``YYYY-MM-DD``, an ``iri`` an absolute IRI.
 
-        >>> engine_query("gaps").bind({"asOf": "2026-11-25"}).count('"2026-11-25"^^<http://www.w3.org/2001/XMLSchema#date>')
+        >>> engine_query("market-chapters").bind({"submission": "https://w3id.org/fscai/graph/submission/1/2026-11-25"}).count(
+        ...     "VALUES ?submission { <https://w3id.org/fscai/graph/submission/1/2026-11-25> }")
         1
         """
         known = {p.name: p for p in self.parameters}

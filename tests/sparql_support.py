@@ -3,7 +3,8 @@
 Two datasets, each built once per test process and handed out as N-Quads bytes:
 
 - :func:`examples_nquads`: the catalogue and the three bundled example institutions (bank,
-  life insurer, securities firm), each loaded and derived (tiers, applicability) as ``fscai``
+  life insurer, securities firm), each loaded and analysed (tiers, verdicts, gap records, market
+  index) as ``fscai load``
   does, plus an earlier submission of the bank (a system it later retired, one statement still
   planned) so that "what changed" has something to show;
 - :func:`tiny_nquads`: a hand-made dataset for the access-control tests: a catalogue graph, two
@@ -63,7 +64,7 @@ CATALOGUE = "https://w3id.org/fscai/graph/catalogue"
 def examples_nquads() -> bytes:
     """The analysed examples as N-Quads (built once per process, a few seconds)."""
     from mapper.catalogue.install import install_catalogue
-    from mapper.classify import derive
+    from mapper.analysis import intake
     from mapper.load import catalogue_terms_from, load_submission
     from mapper.store import open_store
 
@@ -76,7 +77,7 @@ def examples_nquads() -> bytes:
         submissions.append(_earlier_bank_submission(scratch))
         for paths in submissions:
             loaded = load_submission(store, paths, catalogue_terms=terms)
-            derive(store, loaded.graph_iri)
+            intake(store, loaded.graph_iri)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     quads = store._live().quads_for_pattern(None, None, None, None)  # noqa: SLF001 (test data only)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -149,8 +150,29 @@ def test_coverage_counts_applicable_evidenced_and_gaps(minimal):
     cells = minimal.coverage()
     applicable = sum(c.applicable for c in cells)
     assert applicable == sum(1 for v in minimal.classification.verdicts if v.verdict == "applies")
-    assert sum(c.gaps for c in cells) == len(minimal.gaps)
-    assert sum(c.evidenced for c in cells) == applicable - len({(g.measure.iri, g.subject) for g in minimal.gaps})
+    pairs_with_gap = {(g.measure.iri, g.subject) for g in minimal.gaps}
+    # The unit is the pair: a pair with two gap records (partial, and no evidence) counts once as a
+    # gap, twice as gap records.
+    assert sum(c.gaps for c in cells) == len(pairs_with_gap) == 91
+    assert sum(c.gap_records for c in cells) == len(minimal.gaps) == 93
+    assert all(c.applicable == c.evidenced + c.gaps for c in cells)
+
+
+def test_dated_gaps_are_stored_once_and_filtered_by_the_reference_date(tmp_path):
+    """Evidence past review and plans past target are stored whatever the date, with the date after
+    which they hold: another reference date filters the same records, no re-analysis."""
+    path = submission(tmp_path, extra=EXTRA_STATEMENTS)
+    analysis = run(path, as_of=dt.date(2000, 1, 1))
+    dated = [g for g in analysis.records if g.date]
+    assert {g.kind.code for g in dated} == {"EvidenceReviewOverdue", "PlannedOverdue"}
+    assert not [g for g in analysis.gaps if g.date]  # in 2000 nothing is overdue yet
+    for day in (dt.date(2025, 1, 1), dt.date(2025, 4, 1), AS_OF):
+        on_day = dataclasses.replace(analysis, as_of=day)
+        assert {g.id for g in on_day.gaps} == {g.id for g in run(path, as_of=day).gaps}
+        assert all(g.date is None or g.date < day.isoformat() for g in on_day.gaps)
+    overdue = [g for g in dated if g.date < AS_OF.isoformat()]
+    assert 0 < len(overdue) < len(dated)  # one review date is still ahead
+    assert len(dataclasses.replace(analysis, as_of=AS_OF).gaps) == len(analysis.gaps) + len(overdue)
 
 
 def _normalised(graph: Graph) -> set:

@@ -11,7 +11,7 @@ from mapper.analysis import analyse_files
 from mapper.layout import project_layout
 from mapper.report import render
 from mapper.store import open_store
-from mapper.trace import explain_gap, gap_id, trace_store
+from mapper.trace import explain_gap, trace_store
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "data" / "examples" / "minimal-submission.ttl"
@@ -60,7 +60,7 @@ def test_a_new_measure_and_rule_in_turtle_reach_gaps_reports_and_trace(project_c
     data = json.loads(render(analysis, "json"))
     assert "6.2.4" in json.dumps(data, ensure_ascii=False)
 
-    path = explain_gap(trace, gap_id(gap, analysis.institution))
+    path = explain_gap(trace, gap.id)
     assert [step.kind for step in path][:3] == ["principle", "section", "measure"]
     assert path[2].notation == "6.2.4" and path[-1].kind == "gap"
 

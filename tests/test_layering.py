@@ -26,7 +26,7 @@ LAYERS = (
     ("mapper.catalogue", "mapper.query_library"),
     ("mapper.load",),
     ("mapper.classify", "mapper.validate"),
-    ("mapper.gaps",),
+    ("mapper.gaps", "mapper.market"),
     ("mapper.analysis",),
     ("mapper.trace", "mapper.synth"),
     ("mapper.report",),

@@ -210,9 +210,11 @@ def test_cli_load_and_graphs(cli, store_url):
 
     result = runner.invoke(cli, ["graphs", "--store", store_url])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith(CATALOGUE_GRAPH + "\t")
-    assert lines[1] == f"{GRAPH}\t{TRIPLES}"
+    graphs = dict(line.split("\t") for line in result.stdout.splitlines())
+    # The catalogue, the submission, and what its intake wrote: the derived graph and the market index.
+    assert list(graphs) == [CATALOGUE_GRAPH, GRAPH.replace("/submission/", "/derived/"),
+                            "https://w3id.org/fscai/graph/market/" + GRAPH.split("/")[-2], GRAPH]
+    assert graphs[GRAPH] == str(TRIPLES) and all(int(n) > 0 for n in graphs.values())
 
 
 def test_cli_refusal_exits_2_with_one_line_per_file(cli, store_url):

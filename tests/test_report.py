@@ -109,7 +109,11 @@ def test_json(analyses):
     document = json.loads(render(analyses, "json"))
     assert [i["institution"] for i in document["institutions"]] == [a.institution for a in analyses]
     for block, analysis in zip(document["institutions"], analyses):
-        assert len(block["gaps"]) == len(analysis.gaps) == block["totals"]["gaps"]
+        assert len(block["gaps"]) == len(analysis.gaps) == block["totals"]["gap_records"]
+        pairs = {(g["measure"]["notation"] if isinstance(g["measure"], dict) else g["measure"], g["subject"]["iri"]
+                  if isinstance(g["subject"], dict) else g["subject"]) for g in block["gaps"]}
+        assert len(pairs) == block["totals"]["gaps"] == sum(c["gaps"] for c in block["summary"])
+        assert block["totals"]["applicable"] == block["totals"]["evidenced"] + block["totals"]["gaps"]
         assert [g["id"] for g in block["gaps"]] == [r.id for r in gap_rows(analysis)]
         assert sum(c["applicable"] for c in block["summary"]) == block["totals"]["applicable"]
         assert len(block["tiers"]) == len(analysis.classification.tiers)
@@ -266,7 +270,7 @@ def test_summary_table_is_aligned_by_display_width(analyses):
             assert any(chapter.label.zh in line for line in table)
             assert any(line.strip() == chapter.label.en for line in lines)
         total = lines[end].split()[-1]
-        assert total.split("/")[2] == str(len(analysis.gaps))
+        assert total.split("/")[2] == str(len({(g.measure.iri, g.subject) for g in analysis.gaps}))
 
 
 def test_turtle_validation_report_parses(examples):

@@ -28,7 +28,6 @@ from mapper.store import open_store
 from mapper.trace import (
     build_trace,
     explain_gap,
-    gap_id,
     gap_nodes,
     most_missing,
     read_facts,
@@ -121,7 +120,7 @@ def test_examples_found_and_analysed(examples):
 
 def test_every_gap_is_one_node(examples):
     _, analyses, trace = examples
-    expected = {gap_id(g, a.institution): (a.institution, g) for a in analyses for g in a.gaps}
+    expected = {g.id: (a.institution, g) for a in analyses for g in a.gaps}
     assert len(expected) == sum(len(a.gaps) for a in analyses), "gap ids are unique"
     assert set(gap_nodes(trace)) == set(expected)
     for node, (institution, gap) in expected.items():
@@ -135,7 +134,7 @@ def test_explain_gap_walks_principle_section_measure_subject_gap(examples):
     _, analyses, trace = examples
     for analysis in analyses:
         for gap in analysis.gaps:
-            path = explain_gap(trace, gap_id(gap, analysis.institution))
+            path = explain_gap(trace, gap.id)
             kinds = [step.kind for step in path]
             assert kinds[0] in ("principle", "chapter") and kinds[-1] == "gap", kinds
             assert kinds[1:-1] == (["section", "measure", gap.subject_kind] if gap.section
@@ -211,7 +210,7 @@ def test_overdue_evidence_is_linked_from_its_gap(examples):
     overdue = [(a, g) for a in analyses for g in a.gaps if g.evidence]
     assert overdue, "the examples have evidence past its review date at 2026-11-25"
     for analysis, gap in overdue:
-        assert trace.edges[gap_id(gap, analysis.institution), gap.evidence]["rel"] == "overdueEvidence"
+        assert trace.edges[gap.id, gap.evidence]["rel"] == "overdueEvidence"
 
 
 def test_shared_vendor_is_one_node_linked_to_both_institutions(pair):
@@ -311,4 +310,4 @@ def test_trace_without_store_facts_still_traces_gaps(examples):
     assert not [n for n, kind in trace.nodes(data="kind") if kind == "evidence" and not any(
         trace.edges[p, n]["rel"] == "overdueEvidence" for p in trace.predecessors(n))]
     gap = analyses[0].gaps[0]
-    assert explain_gap(trace, gap_id(gap, analyses[0].institution))[-1].missing == gap.missing
+    assert explain_gap(trace, gap.id)[-1].missing == gap.missing

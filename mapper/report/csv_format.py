@@ -20,7 +20,7 @@ from mapper.report.rows import GapRow, gap_rows, summary_counts
 
 HEADER = [f.name for f in fields(GapRow)]
 INDEX_HEADER = ["ubn", "institution", "institution_zh", "institution_en", "submission_graph", "as_of", "file",
-                "applicable", "evidenced", "gaps", "undetermined"]
+                "applicable", "evidenced", "gaps", "gap_records", "undetermined"]
 
 
 def _write(header: list[str], rows) -> str:
@@ -41,5 +41,5 @@ def render_index(entries: Sequence[tuple[Analysis, str]]) -> str:
         counts = summary_counts(a)
         rows.append([institution_of(a.submission_graph), a.institution, a.institution_label.zh,
                      a.institution_label.en, a.submission_graph, a.as_of.isoformat(), name,
-                     *(counts[k] for k in ("applicable", "evidenced", "gaps", "undetermined"))])
+                     *(counts[k] for k in ("applicable", "evidenced", "gaps", "gap_records", "undetermined"))])
     return _write(INDEX_HEADER, rows)

@@ -44,7 +44,7 @@ def institution_document(analysis: Analysis) -> dict:
                 summary.append({"principle": row.notation, "principle_label": _label(row.label),
                                 "stage": col.notation, "stage_label": _label(col.label),
                                 "applicable": cell.applicable, "evidenced": cell.evidenced, "gaps": cell.gaps,
-                                "undetermined": cell.undetermined})
+                                "gap_records": cell.gap_records, "undetermined": cell.undetermined})
     return {
         "institution": analysis.institution,
         "label": _label(analysis.institution_label),

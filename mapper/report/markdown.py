@@ -21,6 +21,7 @@ from mapper.report.rows import (
     gap_rows,
     kind_label,
     severity_labels,
+    gap_count_line,
     summary_counts,
     tier_rows,
     undetermined_rows,
@@ -58,9 +59,10 @@ def institution_markdown(analysis: Analysis) -> list[str]:
            f"- 申報圖 / Submission graph: `{analysis.submission_graph}`",
            f"- 基準日 / As of: {analysis.as_of.isoformat()}", ""]
     counts = summary_counts(analysis)
-    out += [f"適用 {counts['applicable']}、已佐證 {counts['evidenced']}、缺口 {counts['gaps']}、待定 "
+    out += [f"適用 {counts['applicable']}、已佐證 {counts['evidenced']}、有缺口 {counts['gaps']}、待定 "
             f"{counts['undetermined']} / applicable {counts['applicable']}, evidenced {counts['evidenced']}, "
-            f"gaps {counts['gaps']}, undetermined {counts['undetermined']}", ""]
+            f"with a gap {counts['gaps']}, undetermined {counts['undetermined']} "
+            f"（(措施、對象)組 / (measure, subject) pairs）", "", _escape(gap_count_line(analysis)), ""]
     if analysis.validation is not None:
         out += [_escape(validation_line(analysis)), ""]
 

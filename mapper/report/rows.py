@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapper.analysis import Analysis, CoverageCell
+from mapper.analysis import Analysis, CoverageCell, sum_cells
 from mapper.catalogue.records import Ref, sort_key
-from mapper.gaps import gap_id
 from mapper.graphs import institution_of
 from mapper.labels import Label
 
@@ -108,7 +107,7 @@ def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
         status = labels(gap.status) if gap.status else Label("", "")
         evidence = gap.evidence_label or Label("", "")
         rows.append(GapRow(
-            id=gap_id(gap, analysis.institution), institution=analysis.institution,
+            id=gap.id, institution=analysis.institution,
             institution_zh=analysis.institution_label.zh, institution_en=analysis.institution_label.en, ubn=ubn,
             as_of=analysis.as_of.isoformat(), subject=gap.subject, subject_kind=gap.subject_kind,
             subject_zh=gap.subject_label.zh, subject_en=gap.subject_label.en,
@@ -157,9 +156,7 @@ class Grid:
 
     def cell(self, chapter: str | None, stage: str | None) -> CoverageCell:
         """The sum over the cells matching ``chapter`` and ``stage`` (None: any)."""
-        picked = [c for c in self.cells if chapter in (None, c.chapter) and stage in (None, c.stage)]
-        return CoverageCell(chapter or "*", stage or "*", *(sum(getattr(c, f) for c in picked)
-                            for f in ("applicable", "evidenced", "gaps", "undetermined")))
+        return sum_cells(self.cells, chapter, stage)
 
 
 def coverage_grid(analysis: Analysis) -> Grid:
@@ -171,9 +168,10 @@ def coverage_grid(analysis: Analysis) -> Grid:
 
 
 def cell_text(cell: CoverageCell) -> str:
-    """``applicable/evidenced/gaps``, or ``·`` for an empty cell.
+    """``applicable/evidenced/gaps`` (gaps: pairs with a gap, so applicable = evidenced + gaps), or
+    ``·`` for an empty cell.
 
-    >>> cell_text(CoverageCell("1", "S1", 8, 2, 6, 0)), cell_text(CoverageCell("1", "S2", 0, 0, 0, 0))
+    >>> cell_text(CoverageCell("1", "S1", 8, 2, 6, 7, 0)), cell_text(CoverageCell("1", "S2", 0, 0, 0, 0, 0))
     ('8/2/6', '·')
     """
     if not (cell.applicable or cell.gaps):
@@ -222,7 +220,21 @@ def validation_line(analysis: Analysis) -> str | None:
             f"{'conforms' if conforms else 'does not conform'}, {en}")
 
 
+def gap_count_line(analysis: Analysis) -> str:
+    """The submission's gap count in both languages: pairs with a gap, and the gap records beside.
+
+    >>> from types import SimpleNamespace
+    >>> cell = CoverageCell("*", "*", 10, 7, 3, 4, 0)
+    >>> print(gap_count_line(SimpleNamespace(coverage=lambda: (cell,))))
+    缺口：3 組（措施、對象）有缺口，缺口紀錄 4 筆 / gaps: 3 (measure, subject) pairs with a gap, 4 gap records
+    """
+    pairs = sum(c.gaps for c in analysis.coverage())
+    records = sum(c.gap_records for c in analysis.coverage())
+    return (f"缺口：{pairs} 組（措施、對象）有缺口，缺口紀錄 {records} 筆 / gaps: {pairs} (measure, subject) "
+            f"pair{'s' * (pairs != 1)} with a gap, {records} gap record{'s' * (records != 1)}")
+
+
 def summary_counts(analysis: Analysis) -> dict[str, int]:
     total = coverage_grid(analysis).cell(None, None)
-    return {"applicable": total.applicable, "evidenced": total.evidenced, "gaps": len(analysis.gaps),
-            "undetermined": len(analysis.undetermined)}
+    return {"applicable": total.applicable, "evidenced": total.evidenced, "gaps": total.gaps,
+            "gap_records": total.gap_records, "undetermined": len(analysis.undetermined)}

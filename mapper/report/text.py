@@ -14,7 +14,7 @@ from typing import Sequence
 
 from mapper.analysis import Analysis
 from mapper.graphs import institution_of
-from mapper.report.rows import cell_text, coverage_grid, gap_rows, kind_label, validation_line
+from mapper.report.rows import cell_text, coverage_grid, gap_count_line, gap_rows, kind_label, validation_line
 
 
 def display_width(text: str) -> int:
@@ -59,7 +59,7 @@ def summary_table(analysis: Analysis) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
 
-    lines = [heading(analysis), "每格：適用／已佐證／缺口   each cell: applicable / evidenced / gaps", "",
+    lines = [heading(analysis), "每格：適用／已佐證／有缺口（措施、對象組數）   each cell: applicable / evidenced / with a gap ((measure, subject) pairs)", "",
              line(header), "  ".join("-" * w for w in widths)]
     for cells, english in body:
         if english is None:
@@ -80,7 +80,7 @@ def render_gaps_text(analyses: Sequence[Analysis]) -> str:
     out: list[str] = []
     for analysis in analyses:
         rows = gap_rows(analysis)
-        out += [f"== {heading(analysis)} ==", f"共 {len(rows)} 項缺口 / {len(rows)} gap{'s' * (len(rows) != 1)}", ""]
+        out += [f"== {heading(analysis)} ==", gap_count_line(analysis), ""]
         subject = None
         for r in rows:
             if r.subject != subject:

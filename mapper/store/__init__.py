@@ -129,16 +129,34 @@ class Store(Protocol):
         named graphs are dumped: the seam never writes a store's default graph.
         """
 
+    def workspace(self, graphs: Sequence[str]) -> Store:
+        """Where to run many reads and small writes over ``graphs`` (an analysis): an in-memory
+        copy of them for an on-disk store, blank nodes and all; the store itself otherwise.
+        :meth:`keep` writes a workspace's graph back."""
+
+    def keep(self, workspace: Store, graph: str) -> None:
+        """Atomically replace ``graph`` with ``workspace``'s (nothing to do when the workspace is
+        this store)."""
+
     def close(self) -> None: ...
 
 
 class Backend:
-    """What every backend shares: it closes as a context manager, and shows its URL."""
+    """What every backend shares: it closes as a context manager, shows its URL, and is its own
+    workspace unless it knows better."""
 
     url: str
 
     def close(self) -> None:
         raise NotImplementedError
+
+    def workspace(self, graphs: Sequence[str]) -> Store:
+        return self  # type: ignore[return-value]
+
+    def keep(self, workspace: Store, graph: str) -> None:
+        if workspace is not self:
+            triples = workspace.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            self.replace_graph(graph, triples.serialize(format="nt", encoding="utf-8"))
 
     def __enter__(self):
         return self

@@ -207,12 +207,42 @@ class OxigraphStore(Backend):
         >>> [str(r["o"]) for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")], store.graphs()
         (['new'], ['https://example.org/a'])
         """
+        self._replace(self._writing(graph), lambda into: self._write(into, data, media_type, base_iri=graph))
+
+    def workspace(self, graphs: Sequence[str]) -> OxigraphStore:
+        """For an on-disk store, an in-memory copy of ``graphs`` with the same blank nodes: an
+        analysis's many reads and small writes run there, several times faster than on disk, and
+        :meth:`keep` writes its result back in one transaction. A store in memory is its own."""
+        if self.url == "memory:":
+            return self
+        copy = OxigraphStore(None)
+        live = self._live()
+        copy._live().extend(q for g in graphs for q in live.quads_for_pattern(None, None, None, named_node(g)))
+        return copy
+
+    def keep(self, workspace: OxigraphStore, graph: str) -> None:
+        """Atomically replace ``graph`` with the workspace's, blank nodes and all."""
+        if workspace is self:
+            return
         target = self._writing(graph)
+        quads = list(workspace._live().quads_for_pattern(None, None, None, target))  # noqa: SLF001 (same class)
+
+        def write(into: ox.NamedNode) -> None:
+            try:
+                self._live().extend(ox.Quad(q.subject, q.predicate, q.object, into) for q in quads)
+            except OSError as error:
+                raise StoreError(f"cannot write to {graph}: {error}") from error
+
+        self._replace(target, write)
+
+    def _replace(self, target: ox.NamedNode, write) -> None:
+        """Replace ``target`` by what ``write(graph)`` adds to a graph: directly if the store does
+        not hold it yet, else through a staging graph and one ``MOVE``."""
         store = self._live()
         existing = store.contains_named_graph(target)
         into = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}") if existing else target
         try:
-            self._write(into, data, media_type, base_iri=graph)
+            write(into)
             if existing:
                 if store.contains_named_graph(into):
                     self._update(f"MOVE GRAPH {into} TO GRAPH {target}")

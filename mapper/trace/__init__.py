@@ -1,7 +1,7 @@
 """The trace: principle → section → measure → subject → evidence | gap, as a networkx graph.
 
 One :class:`networkx.DiGraph` over one or many analysed submissions. Node ids are IRIs (a gap
-node's id is :func:`mapper.gaps.gap_id`); every node has ``kind`` (``principle``, ``chapter``, ``section``,
+node's id is :attr:`mapper.gaps.Gap.id`); every node has ``kind`` (``principle``, ``chapter``, ``section``,
 ``measure``, ``institution``, ``system``, ``vendor``, ``evidence``, ``gap``; ``subject`` for a
 subject only a verdict names, traced without facts), ``label_zh`` and ``label_en``; every edge
 has ``rel``:
@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import networkx as nx  # noqa: F401 (doctest)
 
-from mapper.gaps import gap_id
 from mapper.trace.build import build_trace, trace_store
 from mapper.trace.facts import EvidenceRecord, StatementRecord, SubmissionFacts, read_facts, read_statements
 from mapper.trace.questions import (
@@ -56,5 +55,5 @@ from mapper.trace.questions import (
 )
 
 __all__ = ["DependentSystem", "EvidenceRecord", "MeasureGaps", "StatementRecord", "SubmissionFacts", "TraceNode",
-           "VendorDependents", "build_trace", "explain_gap", "gap_id", "gap_nodes", "most_missing", "read_facts",
+           "VendorDependents", "build_trace", "explain_gap", "gap_nodes", "most_missing", "read_facts",
            "read_statements", "subgraph_for", "to_cytoscape_json", "trace_node", "trace_store", "vendor_dependents"]

@@ -8,7 +8,6 @@ import networkx as nx
 
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Catalogue
-from mapper.gaps import gap_id
 from mapper.graphs import institution_of
 from mapper.labels import Label, local_name
 from mapper.store import Store
@@ -126,7 +125,7 @@ def _add_submission(trace: nx.DiGraph, analysis: Analysis, facts: SubmissionFact
                     edge[key] = (*edge[key], value)
 
     for gap in analysis.gaps:
-        node = gap_id(gap, inst)
+        node = gap.id
         missing = gap.missing
         label = Label(f"{gap.kind.label.zh}：{gap.measure.notation}", f"{gap.kind.label.en}: {gap.measure.notation}")
         _add_subject(trace, gap.subject, gap.subject_kind, gap.subject_label, inst)

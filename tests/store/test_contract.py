@@ -316,6 +316,28 @@ def test_anonymous_blank_nodes_from_separate_loads_stay_distinct(store: Store) -
     assert len(rows) == 6 and all(isinstance(r["b"], BNode) for r in rows)
 
 
+def test_a_workspace_writes_back_with_its_blank_nodes(store: Store, backend: str) -> None:
+    """An analysis runs in ``store.workspace(graphs)`` (in memory for an on-disk store) and
+    ``store.keep`` writes its result back in one transaction: what it derived about a blank node
+    still joins the blank node in the store. A server renames blank nodes in every reply, so there
+    the workspace is the store itself."""
+    store.replace_graph(A, f'_:x <{EX}p> "1" .\n<{EX}s> <{EX}p> "2" .'.encode())
+    work = store.workspace([A])
+    assert (work is store) == (backend != "disk")
+    assert work.construct_into(C, f'CONSTRUCT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}p> ?o }}', default_graphs=[A]) == 2
+    store.keep(work, C)
+    if work is not store:
+        work.close()
+    joined = store.select(f"SELECT ?o WHERE {{ GRAPH <{A}> {{ ?s <{EX}p> ?o }} GRAPH <{C}> {{ ?s <{EX}q> ?o }} }}")
+    assert sorted(str(r["o"]) for r in joined) == (["2"] if backend == "remote" else ["1", "2"])
+    store.replace_graph(A, f'<{EX}s> <{EX}p> "3" .'.encode())
+    work = store.workspace([A])
+    work.drop_graph(C)
+    work.construct_into(C, f'CONSTRUCT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}p> ?o }}', default_graphs=[A])
+    store.keep(work, C)  # replaces, never adds
+    assert names(store.select(f"SELECT ?n WHERE {{ GRAPH <{C}> {{ ?s <{EX}q> ?n }} }}")) == ["3"]
+
+
 # --- atomic writes --------------------------------------------------------------------
 
 BAD_DATA = f'<{EX}carol> <{EX}name> "Carol" .\n<{EX}carol> <{EX}name> "unterminated .\n'.encode()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper.analysis import derive_latest
+from mapper.analysis import refresh_stale
 from mapper.layout import project_layout
 from mapper.load import load_submission
 from web import close_app, create_app
@@ -43,10 +43,10 @@ def make_app(submissions: list[list[Path]], **config):
     app = create_app({"TESTING": True, "STORE": "memory:", "AS_OF": AS_OF, "ROOT": str(REPO), **config})
     with setting_up(app) as store:
         layout = project_layout(REPO)
-        derive_latest(store, layout)  # the catalogue first: the loader checks against it
+        refresh_stale(store, layout)  # the catalogue first: the loader checks against it
         for files in submissions:
             load_submission(store, files)
-        derive_latest(store, layout)
+        refresh_stale(store, layout)
     with app.app_context():
         latest_analyses()  # read every analysis once before the first request
     return app

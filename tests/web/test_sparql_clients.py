@@ -100,6 +100,16 @@ def test_sparqlwrapper_get_xml_csv_ask_construct(server):
     assert len(rdflib.Graph().parse(data=graph, format="turtle")) == 25  # 24 systems and the retired one
 
 
+def test_sparqlwrapper_reads_every_named_query_as_a_select():
+    """SPARQLWrapper guesses a query's form from its text and keeps every other line of a comment
+    block, so a header word such as "loaded" or "added" would make it send the query as an update
+    (403). Every library query must read as the SELECT it is."""
+    queries = list_queries()
+    assert len(queries) == 6
+    assert {q.name: SPARQLWrapper("http://127.0.0.1/")._parseQueryType(q.text) for q in queries} == {
+        q.name: "SELECT" for q in queries}
+
+
 def test_sparqlwrapper_sees_the_errors(server):
     with pytest.raises(QueryBadFormed):
         wrapper(server, "SELECT ?s WHERE { ?s ?p }").query()

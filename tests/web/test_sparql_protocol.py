@@ -353,7 +353,9 @@ def test_service_description_lists_what_the_token_reads(server):
     reply = send(server, "GET", "/sparql", headers=bearer("regulator"))
     graph = _graph(reply)
     names = {str(o) for o in graph.objects(None, SD.name)}
-    assert CATALOGUE in names and f"{KASEI}data1.rdf" in names and len(names) == 13
+    # catalogue, 4 kasei test graphs, 4 submissions and their 4 derived graphs, 3 market graphs
+    assert CATALOGUE in names and f"{KASEI}data1.rdf" in names and len(names) == 16
+    assert sum(n.startswith("https://w3id.org/fscai/graph/market/") for n in names) == 3
 
 
 def test_a_browser_gets_the_yasgui_page(server):

@@ -3,13 +3,12 @@ and conformance statements as plain JSON-ready dicts, and :class:`NotFound`."""
 
 from __future__ import annotations
 
-from collections import Counter
 
 from flask import url_for
 
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref
-from mapper.gaps import Gap, gap_id
+from mapper.gaps import Gap
 from mapper.graphs import institution_of
 from mapper.labels import Label
 from mapper.report.rows import NO_STAGE, coverage_grid
@@ -91,7 +90,7 @@ def term(iri: str | None, analysis: Analysis) -> dict | None:
 
 
 def gap_record(gap: Gap, analysis: Analysis) -> dict:
-    node = gap_id(gap, analysis.institution)
+    node = gap.id
     evidence = None
     if gap.evidence:
         evidence = {"iri": gap.evidence, "label": lab(gap.evidence_label),
@@ -134,13 +133,14 @@ def principles() -> list[dict]:
 def institution_summary(analysis: Analysis) -> dict:
     facts = submission_facts(analysis)
     total = coverage_grid(analysis).cell(None, None)
-    by_principle = Counter(g.chapter.notation for g in analysis.gaps)
+    by_principle = analysis.tally(lambda m: m.chapter.notation)
     return {
         **institution_ref(analysis), "submission_graph": analysis.submission_graph,
         "submitted": submitted_on(analysis), "as_of": analysis.as_of.isoformat(),
         "systems": len(analysis.classification.tiers), "vendors": len(facts.vendors),
-        "applicable": total.applicable, "evidenced": total.evidenced, "gaps": len(analysis.gaps),
-        "undetermined": len(analysis.undetermined),
-        "gaps_by_principle": {p["notation"]: by_principle.get(p["notation"], 0) for p in principles()},
+        "applicable": total.applicable, "evidenced": total.evidenced, "gaps": total.gaps,
+        "gap_records": total.gap_records, "undetermined": len(analysis.undetermined),
+        "gaps_by_principle": {p["notation"]: by_principle[p["notation"]].gaps if p["notation"] in by_principle else 0
+                              for p in principles()},
         "matrix_url": url_for("pages.matrix", institution=ubn_of(analysis)),
     }

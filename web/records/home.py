@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Sequence
 
 from flask import url_for
 
-from mapper.analysis import CoverageCell
+from mapper.analysis import Counts, CoverageCell, sum_cells
 from mapper.catalogue.records import Ref, sort_key
 from mapper.report.rows import NO_STAGE
 from web.analyses import catalogue, latest_analyses, unanalysed
@@ -39,15 +38,14 @@ def _share(cell: CoverageCell) -> float | None:
 
 def _cell_record(cell: CoverageCell, ubn: str | None) -> dict:
     return {"chapter": cell.chapter, "stage": cell.stage, "applicable": cell.applicable,
-            "evidenced": cell.evidenced, "gaps": cell.gaps, "undetermined": cell.undetermined,
+            "evidenced": cell.evidenced, "gaps": cell.gaps, "gap_records": cell.gap_records,
+            "undetermined": cell.undetermined,
             "share": _share(cell), "url": url_for("pages.matrix_cell", chapter=cell.chapter, stage=cell.stage,
                                                   institution=ubn or None)}
 
 
 def _sum(cells: Sequence[CoverageCell], chapter: str, stage: str) -> CoverageCell:
-    picked = [c for c in cells if chapter in ("*", c.chapter) and stage in ("*", c.stage)]
-    return CoverageCell(chapter, stage, *(sum(getattr(c, f) for c in picked)
-                                          for f in ("applicable", "evidenced", "gaps", "undetermined")))
+    return sum_cells(cells, None if chapter == "*" else chapter, None if stage == "*" else stage)
 
 
 def stage_columns() -> list[dict]:
@@ -80,26 +78,17 @@ def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
     analyses = analyses_for(ubn)
     measures = [m for m in catalogue().measures
                 if m.chapter.notation == chapter and (m.stage.notation if m.stage else "-") == stage]
-    wanted = {m.iri for m in measures}
-    counts = {m.iri: Counter() for m in measures}
+    counts: dict[str, Counts] = {}
     for analysis in analyses:
-        with_gap = {(g.measure.iri, g.subject) for g in analysis.gaps}
-        for verdict in analysis.classification.verdicts:
-            if verdict.measure in wanted:
-                counts[verdict.measure][verdict.verdict] += 1
-                if verdict.verdict == "applies" and (verdict.measure, verdict.subject) not in with_gap:
-                    counts[verdict.measure]["evidenced"] += 1
-        for gap in analysis.gaps:
-            if gap.measure.iri in wanted:
-                counts[gap.measure.iri]["gaps"] += 1
-                counts[gap.measure.iri]["gap:" + gap.kind.code] += 1
+        for iri, n in analysis.tally(lambda m: m.iri).items():
+            counts[iri] = counts.get(iri, Counts()) + n
     listed = []
     for m in sorted(measures, key=lambda m: sort_key(m.notation)):
-        c = counts[m.iri]
+        c = counts.get(m.iri, Counts())
         listed.append({**measure_ref(Ref(m.iri, m.notation, m.label)), "modality": m.modality,
-                       "applicable": c["applies"], "evidenced": c["evidenced"], "gaps": c["gaps"],
-                       "undetermined": c["undetermined"], "does_not_apply": c["does-not-apply"],
-                       "gaps_by_kind": {k[4:]: n for k, n in sorted(c.items()) if k.startswith("gap:")}})
+                       "applicable": c.applicable, "evidenced": c.evidenced, "gaps": c.gaps,
+                       "gap_records": c.gap_records, "undetermined": c.undetermined,
+                       "does_not_apply": c.does_not_apply, "gaps_by_kind": dict(c.by_kind)})
     cells = [c for a in analyses for c in a.coverage()]
     return {"institution": ubn, "chapter": rows[chapter], "stage": columns[stage],
             "cell": _cell_record(_sum(cells, chapter, stage), ubn), "measures": listed,

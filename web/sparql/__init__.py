@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from mapper.query_library import list_queries, read_query
 from mapper.rq import QueryFileError
-from web.config import layout
+from web.config import as_of, layout
 from web.sparql.access import AccessError, Principal, authenticate
 from web.sparql.description import PREFIXES, describe
 from web.sparql.engine import Job, Outcome, error
@@ -74,13 +74,13 @@ def endpoint():
 
 @bp.route("/sparql/ui")
 def ui():
-    queries = [q.as_json() for q in list_queries(layout(current_app))]
+    queries = [q.as_json(_defaults()) for q in list_queries(layout(current_app))]
     return _cors(Response(render_template("sparql.html", queries=queries), mimetype="text/html"))
 
 
 @bp.route("/sparql/queries")
 def library():
-    return _cors(jsonify(queries=[q.as_json() for q in list_queries(layout(current_app))]))
+    return _cors(jsonify(queries=[q.as_json(_defaults()) for q in list_queries(layout(current_app))]))
 
 
 @bp.route("/sparql/queries/<name>")
@@ -89,7 +89,13 @@ def library_query(name: str):
         query = read_query(name.removesuffix(".rq"), layout(current_app))
     except QueryFileError as missing:
         return _respond(error(404, str(missing)))
-    return _cors(Response(query.text, mimetype="application/sparql-query"))
+    return _cors(Response(query.with_defaults(_defaults()), mimetype="application/sparql-query"))
+
+
+def _defaults() -> dict:
+    """What the library is offered with: the server's reference date (``--as-of``, else today) as
+    ``asOf``, the same date the viewer and ``/api`` count gaps on."""
+    return {"asOf": as_of(current_app)}
 
 
 def _principal(service: SparqlService) -> Principal:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from mapper.graphs import CATALOGUE_GRAPH, DERIVED_GRAPH_PREFIX, SUBMISSION_GRAPH_PREFIX
+from mapper.graphs import CATALOGUE_GRAPH, DERIVED_GRAPH_PREFIX, SUBMISSION_GRAPH_PREFIX, market_graph
 
 REGULATOR = "regulator"
 MIN_TOKEN_CHARS = 20
@@ -73,7 +73,7 @@ class Principal:
             return True
         if self.role == "institution":
             own = (f"{SUBMISSION_GRAPH_PREFIX}{self.ubn}/", f"{DERIVED_GRAPH_PREFIX}{self.ubn}/")
-            return graph.startswith(own)
+            return graph.startswith(own) or graph == market_graph(self.ubn)
         return False
 
     @property
