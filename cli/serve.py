@@ -2,8 +2,10 @@
 
 Before it listens, it installs the catalogue (a no-op when its version is in the store already),
 reports the institutions whose stored analysis is missing or stale (``fscai analyse`` refreshes
-them: serving never re-analyses) and reads the analyses once, so the first request is answered at
-once; it closes the store when waitress stops.
+them: serving never re-analyses) and reads what the home page shows (the regulator's
+``institutions`` and ``gaps-by-principle`` over the summary records) once, so the first request is
+answered at once; an institution's own pages read its analysis when first asked. It closes the
+store when waitress stops.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def serve(layout, store_url: str, host: str, port: int, as_of: str | None, threa
     from mapper.analysis import stale_graphs
     from mapper.catalogue.install import install_catalogue
     from web import close_app, create_app
-    from web.analyses import latest_analyses
+    from web.analyses import market_answers
     from web.store import setting_up
 
     app = create_app({"STORE": store_url, "ROOT": str(layout.root), "AS_OF": as_of})
@@ -38,9 +40,10 @@ def serve(layout, store_url: str, host: str, port: int, as_of: str | None, threa
         for graph in stale:
             click.echo(f"fscai: 分析已過時或未分析，請執行 fscai analyse / stale or missing analysis, run `fscai analyse`: "
                        f"{graph}", err=True)
-        with app.app_context():
-            analyses = latest_analyses()  # read once, so the first request finds them
-        click.echo(f"fscai: {len(analyses)} institution(s) analysed; serving on http://{host}:{port}/", err=True)
+        with app.app_context():  # the home page's answers, read once, so the first request finds them
+            institutions = market_answers("institutions")
+            market_answers("gaps-by-principle")
+        click.echo(f"fscai: {len(institutions)} institution(s) analysed; serving on http://{host}:{port}/", err=True)
         waitress_serve(app, host=host, port=port, threads=threads, ident="fscai")
     finally:
         close_app(app)

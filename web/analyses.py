@@ -14,6 +14,7 @@ from mapper.analysis import Analysis, NotAnalysed, read_analysis
 from mapper.catalogue.install import layout_catalogue
 from mapper.catalogue.records import Catalogue
 from mapper.graphs import derived_graph, institution_of, latest_graphs
+from mapper.query_library import read_query
 from web.config import as_of, layout
 from web.store import get_store
 
@@ -45,6 +46,19 @@ def unanalysed() -> list[str]:
     return [graph for graph in newest if derived_graph(graph) not in present]
 
 
+def market_answers(name: str) -> list[dict]:
+    """The rows of one of the regulator's named queries (``queries/NAME.rq``) over the store, with
+    the server's reference date as ``asOf``: the market-wide numbers the home page shows are the
+    ones a regulator's SPARQL client gets, read from the summary records written at intake (a few
+    per institution), never from every analysis. Cached per query and reference date."""
+    key = (name, as_of(current_app))
+    cache = current_app.extensions.setdefault("fscai.market", {})
+    if key not in cache:
+        text = read_query(name, layout(current_app)).with_defaults({"asOf": key[1]})
+        cache[key] = [{k: str(v) for k, v in row.items()} for row in get_store().select(text)]
+    return cache[key]
+
+
 def analysis_of(graph: str) -> Analysis:
     key = (graph, as_of(current_app))
     cache = current_app.extensions.setdefault("fscai.analyses", {})
@@ -62,4 +76,5 @@ def analysis_for_institution(ubn: str) -> Analysis | None:
     return None
 
 
-__all__ = ["NotAnalysed", "analysis_for_institution", "analysis_of", "catalogue", "latest_analyses", "unanalysed"]
+__all__ = ["NotAnalysed", "analysis_for_institution", "analysis_of", "catalogue", "latest_analyses", "market_answers",
+           "unanalysed"]

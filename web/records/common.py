@@ -137,7 +137,8 @@ def institution_summary(analysis: Analysis) -> dict:
     return {
         **institution_ref(analysis), "submission_graph": analysis.submission_graph,
         "submitted": submitted_on(analysis), "as_of": analysis.as_of.isoformat(),
-        "systems": len(analysis.classification.tiers), "vendors": len(facts.vendors),
+        # vendors the systems use, as the regulator's `institutions` query counts them
+        "systems": len(analysis.classification.tiers), "vendors": len({vendor for _, vendor in facts.vendor_links}),
         "applicable": total.applicable, "evidenced": total.evidenced, "gaps": total.gaps,
         "gap_records": total.gap_records, "undetermined": len(analysis.undetermined),
         "gaps_by_principle": {p["notation"]: by_principle[p["notation"]].gaps if p["notation"] in by_principle else 0

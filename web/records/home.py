@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import collections
 from typing import Sequence
 
-from flask import url_for
+from flask import current_app, url_for
 
 from mapper.analysis import Counts, CoverageCell, sum_cells
 from mapper.catalogue.records import Ref, sort_key
 from mapper.report.rows import NO_STAGE
-from web.analyses import catalogue, latest_analyses, unanalysed
+from web.analyses import catalogue, market_answers, unanalysed
+from web.config import as_of
 from web.records.common import (
     NotFound,
     analyses_for,
-    institution_ref,
-    institution_summary,
     measure_ref,
     principles,
     ref,
@@ -24,9 +24,36 @@ from web.records.common import (
 
 
 def home() -> dict:
-    """Every institution's summary; the newest submissions nobody analysed yet, listed apart."""
-    return {"principles": principles(), "institutions": [institution_summary(a) for a in latest_analyses()],
-            "unanalysed": unanalysed()}
+    """Every institution's summary, from the regulator's named questions ``institutions`` and
+    ``gaps-by-principle`` (see :func:`web.analyses.market_answers`); the newest submissions nobody
+    analysed yet, listed apart."""
+    return {"principles": principles(), "institutions": market_summaries(), "unanalysed": unanalysed()}
+
+
+def market_summaries() -> list[dict]:
+    """One record per institution's newest submission, as :func:`institution_summary` words an
+    analysis, from the summary records: date, systems, vendors, and the (measure, subject) pairs
+    applicable, with a gap (per chapter and in all) and undetermined on the reference date."""
+    chapters = collections.defaultdict(dict)
+    for row in market_answers("gaps-by-principle"):
+        chapters[row["ubn"]][row["chapterNotation"]] = row
+    summaries = []
+    for row in market_answers("institutions"):
+        ubn, per_chapter = row["ubn"], chapters.get(row["ubn"], {})
+        applicable, gaps, undetermined = (sum(int(c[k]) for c in per_chapter.values())
+                                          for k in ("applicable", "gaps", "undetermined"))
+        summaries.append({
+            "iri": row["institution"], "ubn": ubn,
+            "label": {"zh": row.get("nameZh", ubn), "en": row.get("nameEn", ubn)},
+            "url": url_for("pages.institution", ubn=ubn), "submission_graph": row["submission"],
+            "submitted": row["submitted"], "as_of": as_of(current_app).isoformat(),
+            "systems": int(row["systems"]), "vendors": int(row["vendors"]),
+            "applicable": applicable, "evidenced": applicable - gaps, "gaps": gaps, "undetermined": undetermined,
+            "gaps_by_principle": {p["notation"]: int(per_chapter[p["notation"]]["gaps"]) if p["notation"] in per_chapter
+                                  else 0 for p in principles()},
+            "matrix_url": url_for("pages.matrix", institution=ubn),
+        })
+    return summaries
 
 
 # --- the coverage matrix ---------------------------------------------------------------------
@@ -64,7 +91,8 @@ def matrix(ubn: str | None = None) -> dict:
                                       for col in columns],
                      "total": _cell_record(_sum(cells, row["notation"], "*"), ubn)})
     totals = [_cell_record(_sum(cells, "*", col["notation"]), ubn) for col in columns]
-    return {"institution": ubn, "institutions": [institution_ref(a) for a in latest_analyses()],
+    listed = [{k: i[k] for k in ("iri", "ubn", "label", "url")} for i in market_summaries()]
+    return {"institution": ubn, "institutions": listed,
             "columns": columns, "rows": grid, "totals": totals,
             "total": _cell_record(_sum(cells, "*", "*"), ubn)}
 
