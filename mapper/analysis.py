@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Callable, Hashable, Sequence
 
 from mapper.catalogue.install import install_catalogue
 from mapper.catalogue.records import Catalogue, Statement, read_catalogue, sort_key
-from mapper.classify import Classification, derive, is_stale, read_classification
+from mapper.classify import Classification, analysed_graphs, derive, is_stale, read_classification, stamp
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, read_gaps
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.labels import Label
-from mapper.market import is_newest, market_ntriples
+from mapper.market import is_indexed, is_newest, market_ntriples
 from mapper.layout import Layout, project_layout
 from mapper.store import Store
 
@@ -145,7 +145,8 @@ def intake(store: Store, submission_graph: str) -> None:
     work = store.workspace([CATALOGUE_GRAPH, submission_graph])  # on disk: analysed in memory, written once
     try:
         derive(work, submission_graph)
-        store.keep(work, derived_graph(submission_graph))
+        store.write_bulk(work, derived_graph(submission_graph))
+        stamp(store, submission_graph)  # complete: before this, a reader finds it stale, never half
         if is_newest(store, submission_graph):
             store.replace_graph(market_graph(institution_of(submission_graph)), market_ntriples(work, submission_graph))
     finally:
@@ -195,9 +196,9 @@ class NotAnalysed(LookupError):
 def read_analysis(store: Store, submission_graph: str, *, as_of: dt.date, catalogue: Catalogue) -> Analysis:
     """The analysis of a submission classified before (its derived graph is in the store), read
     without writing anything: what the viewer shows. :class:`NotAnalysed` if it was not."""
-    if derived_graph(submission_graph) not in store.graphs():
-        raise NotAnalysed(f"the submission {submission_graph} has not been analysed: its derived graph "
-                          f"{derived_graph(submission_graph)} is not in {store.url}")
+    if derived_graph(submission_graph) not in analysed_graphs(store):
+        raise NotAnalysed(f"the submission {submission_graph} has not been analysed: no complete derived graph "
+                          f"{derived_graph(submission_graph)} in {store.url}")
     classification = read_classification(store, submission_graph)
     gaps = read_gaps(store, classification, catalogue)
     return _analysis(store, submission_graph, as_of, catalogue, classification, gaps, None)
@@ -233,7 +234,7 @@ def _institution_iri(store: Store, submission_graph: str) -> str:
 def stale_graphs(store: Store) -> list[str]:
     """The newest submission graph of each institution whose stored analysis is missing or was
     derived under another knowledge version than the store's catalogue."""
-    return [g for g in latest_graphs(store.graphs()) if is_stale(store, g)]
+    return [g for g in latest_graphs(store.graphs()) if is_stale(store, g) or not is_indexed(store, g)]
 
 
 def refresh_stale(store: Store, layout: Layout | None = None, *, progress=None) -> list[str]:

@@ -67,7 +67,7 @@ def _graphs(submission_graph: str) -> list[str]:
 
 def derive(store: Store, submission_graph: str) -> str:
     """Run the tier rules in order, then applicability, the adoption summary and the gap records;
-    replace the derived graph, stamped with the catalogue's knowledge version. Returns its IRI."""
+    replace the derived graph. Returns its IRI. :func:`stamp` marks it complete."""
     target = derived_graph(submission_graph)
     store.drop_graph(target)
     graphs = _graphs(submission_graph)
@@ -77,14 +77,26 @@ def derive(store: Store, submission_graph: str) -> str:
     store.construct_into(target, query_text("applicability"), default_graphs=graphs)
     store.construct_into(target, query_text("adoption"), default_graphs=graphs)  # for cross-institution totals
     store.construct_into(target, query_text("gap-records"), default_graphs=graphs)
-    store.construct_into(target, f"CONSTRUCT {{ <{target}> <{KNOWLEDGE_VERSION}> ?version }} WHERE {{ "
-                                 f"<{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?version }}", default_graphs=[CATALOGUE_GRAPH])
     return target
 
 
+def stamp(store: Store, submission_graph: str) -> None:
+    """Mark the derived graph complete, with the knowledge version of the store's catalogue: written
+    last, in its own transaction, so a derived graph without it (a crash while writing) is stale."""
+    target = derived_graph(submission_graph)
+    store.construct_into(target, f"CONSTRUCT {{ <{target}> <{KNOWLEDGE_VERSION}> ?version }} WHERE {{ "
+                                 f"<{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?version }}", default_graphs=[CATALOGUE_GRAPH])
+
+
+def analysed_graphs(store: Store) -> set[str]:
+    """The derived graphs in the store that carry a knowledge version: complete ones."""
+    rows = store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{KNOWLEDGE_VERSION}> ?v }} }}")
+    return {str(row["g"]) for row in rows}
+
+
 def is_stale(store: Store, submission_graph: str) -> bool:
-    """Whether the submission's analysis is missing or was derived under another knowledge version
-    than the catalogue's now in the store."""
+    """Whether the submission's analysis is missing, incomplete (no stamp) or was derived under
+    another knowledge version than the catalogue's now in the store."""
     target = derived_graph(submission_graph)
     return not store.ask(f"ASK {{ GRAPH <{target}> {{ <{target}> <{KNOWLEDGE_VERSION}> ?v }} "
                          f"GRAPH <{CATALOGUE_GRAPH}> {{ <{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?v }} }}")

@@ -10,7 +10,7 @@ write, so the older submission's entry and records leave in the same transaction
 
 from __future__ import annotations
 
-from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.rq import engine_query
 from mapper.store import Store
 
@@ -22,6 +22,13 @@ def is_newest(store: Store, submission_graph: str) -> bool:
     """Whether no submission of the same institution in the store is dated later."""
     ubn = institution_of(submission_graph)
     return [g for g in latest_graphs(store.graphs()) if institution_of(g) == ubn] == [submission_graph]
+
+
+def is_indexed(store: Store, submission_graph: str) -> bool:
+    """Whether the institution's market graph marks this submission as its newest (false after a
+    crash between its analysis and its market records: ``fscai analyse`` writes them)."""
+    graph = market_graph(institution_of(submission_graph))
+    return store.ask(f"ASK {{ GRAPH <{graph}> {{ <{submission_graph}> a <https://w3id.org/fscai/def#NewestSubmission> }} }}")
 
 
 def market_ntriples(store: Store, submission_graph: str) -> bytes:

@@ -64,3 +64,31 @@ def test_gaps_on_a_stored_submission_read_its_analysis_without_rewriting_it(tmp_
     assert result.exit_code == 0 and result.stdout.count("\n") > 50
     with open_store(url) as store:
         assert store.dump() == before
+
+
+def test_a_derived_graph_without_its_stamp_counts_as_not_analysed(tmp_path):
+    """What a crash while writing the analysis leaves (the derived graph written, its stamp not):
+    stale for `fscai analyse`, not analysed for every reader; same for missing market records."""
+    import datetime as dt
+
+    import pytest
+
+    from mapper.analysis import NotAnalysed, read_analysis, refresh_stale
+    from mapper.catalogue.install import layout_catalogue
+    from mapper.graphs import KNOWLEDGE_VERSION, derived_graph, market_graph
+
+    url = f"oxigraph:{tmp_path / 'store'}"
+    assert _cli("load", "--store", url, str(MINIMAL)).exit_code == 0
+    with open_store(url) as store:
+        graph = latest_graphs(store.graphs())[0]
+        data = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{derived_graph(graph)}> {{ ?s ?p ?o "
+                               f"FILTER (?p != <{KNOWLEDGE_VERSION}>) }} }}").serialize(format="nt", encoding="utf-8")
+        store.replace_graph(derived_graph(graph), data)  # as if the stamp had not been written
+        assert stale_graphs(store) == [graph]
+        with pytest.raises(NotAnalysed):
+            read_analysis(store, graph, as_of=dt.date(2026, 11, 25), catalogue=layout_catalogue())
+        assert refresh_stale(store) == [graph] and stale_graphs(store) == []
+        store.drop_graph(market_graph("12345675"))  # as if the market records had not been written
+        assert stale_graphs(store) == [graph]
+        refresh_stale(store)
+        assert stale_graphs(store) == [] and market_graph("12345675") in store.graphs()

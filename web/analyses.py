@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import current_app
 
 from mapper.analysis import Analysis, NotAnalysed, read_analysis
+from mapper.classify import analysed_graphs
 from mapper.catalogue.install import layout_catalogue
 from mapper.catalogue.records import Catalogue
 from mapper.graphs import derived_graph, institution_of, latest_graphs
@@ -29,9 +30,9 @@ def catalogue() -> Catalogue:
 
 
 def _newest() -> tuple[list[str], set[str]]:
-    """Each institution's newest submission graph, and every graph of the store: one listing."""
-    present = set(get_store().graphs())
-    return latest_graphs(present), present
+    """Each institution's newest submission graph, and the complete derived graphs of the store."""
+    store = get_store()
+    return latest_graphs(store.graphs()), analysed_graphs(store)
 
 
 def latest_analyses() -> list[Analysis]:

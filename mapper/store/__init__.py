@@ -138,6 +138,11 @@ class Store(Protocol):
         """Atomically replace ``graph`` with ``workspace``'s (nothing to do when the workspace is
         this store)."""
 
+    def write_bulk(self, workspace: Store, graph: str) -> None:
+        """Replace ``graph`` with ``workspace``'s as fast as the backend can, without the promise of
+        :meth:`keep`: a crash can leave part of it. For data whose completeness the caller marks
+        afterwards in a transaction of its own (a derived graph and its stamp)."""
+
     def close(self) -> None: ...
 
 
@@ -152,6 +157,9 @@ class Backend:
 
     def workspace(self, graphs: Sequence[str]) -> Store:
         return self  # type: ignore[return-value]
+
+    def write_bulk(self, workspace: Store, graph: str) -> None:
+        self.keep(workspace, graph)
 
     def keep(self, workspace: Store, graph: str) -> None:
         if workspace is not self:

@@ -336,6 +336,10 @@ def test_a_workspace_writes_back_with_its_blank_nodes(store: Store, backend: str
     work.construct_into(C, f'CONSTRUCT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}p> ?o }}', default_graphs=[A])
     store.keep(work, C)  # replaces, never adds
     assert names(store.select(f"SELECT ?n WHERE {{ GRAPH <{C}> {{ ?s <{EX}q> ?n }} }}")) == ["3"]
+    work.drop_graph(C)
+    work.construct_into(C, f'CONSTRUCT {{ ?s <{EX}r> "bulk" }} WHERE {{ ?s <{EX}p> ?o }}', default_graphs=[A])
+    store.write_bulk(work, C)  # the fast write: replaces too
+    assert store.select(f"SELECT ?p WHERE {{ GRAPH <{C}> {{ ?s ?p ?o }} }}") == [{"p": URIRef(f"{EX}r")}]
 
 
 # --- atomic writes --------------------------------------------------------------------
