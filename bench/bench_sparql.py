@@ -143,7 +143,7 @@ def _derive_init(catalogue: bytes) -> None:
     store = _catalogue_store()
     rules = store.query(query_text("derivation-rules"), default_graph=[ox.NamedNode(CATALOGUE_GRAPH)])
     _worker_rules = ([solution["construct"].value for solution in rules]
-                     + [query_text("applicability"), query_text("adoption")])
+                     + [query_text("applicability"), query_text("gap-records")])
 
 
 def _catalogue_store() -> ox.Store:

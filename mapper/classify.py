@@ -66,7 +66,7 @@ def _graphs(submission_graph: str) -> list[str]:
 
 
 def derive(store: Store, submission_graph: str) -> str:
-    """Run the tier rules in order, then applicability, the adoption summary and the gap records;
+    """Run the tier rules in order, then applicability and the gap records;
     replace the derived graph. Returns its IRI. :func:`stamp` marks it complete."""
     target = derived_graph(submission_graph)
     store.drop_graph(target)
@@ -75,7 +75,6 @@ def derive(store: Store, submission_graph: str) -> str:
     for rule in rules:
         store.construct_into(target, str(rule["construct"]), default_graphs=graphs)
     store.construct_into(target, query_text("applicability"), default_graphs=graphs)
-    store.construct_into(target, query_text("adoption"), default_graphs=graphs)  # for cross-institution totals
     store.construct_into(target, query_text("gap-records"), default_graphs=graphs)
     return target
 

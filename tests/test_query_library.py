@@ -12,6 +12,7 @@ import collections
 import csv
 import io
 import json
+from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pyoxigraph as ox
@@ -143,48 +144,9 @@ def test_measure_adoption_adds_up(store):
         assert int(row["institutions"]) <= 3
 
 
-#: measure-adoption as it was before the adoption summaries: every verdict joined with the
-#: statements at query time. The summaries must give the same answer.
-ADOPTION_FROM_VERDICTS = """PREFIX fsc:  <https://w3id.org/fscai/def#>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-SELECT ?notation ?labelZh ?labelEn
-       (COUNT(DISTINCT ?institution) AS ?institutions) (COUNT(*) AS ?applicable)
-       (SUM(?isImplemented) AS ?implemented) (SUM(?isPartial) AS ?partial) (SUM(?isPlanned) AS ?planned)
-       (SUM(?isAlternative) AS ?alternative) (SUM(?isNotApplicable) AS ?notApplicable)
-       (SUM(?isUnstated) AS ?noStatement)
-       (ROUND(1000 * SUM(?isImplemented) / COUNT(*)) / 10 AS ?implementedPercent) ?measure
-WHERE {
-  # One row per applicable (measure, subject) of each institution's newest submission, with the
-  # status of its statement (if several statements, any one of their statuses).
-  { SELECT ?institution ?measure ?subject (SAMPLE(?stated) AS ?status) (COUNT(?statement) AS ?statements) WHERE {
-      { SELECT ?institution (MAX(?issued) AS ?submitted) WHERE {
-          GRAPH ?anySubmission { ?anyRecord a fsc:Submission ; fsc:submittedBy ?institution ; dct:issued ?issued }
-        } GROUP BY ?institution }
-      GRAPH ?submission { ?record a fsc:Submission ; fsc:submittedBy ?institution ; dct:issued ?submitted }
-      BIND (IRI(CONCAT("https://w3id.org/fscai/graph/derived/", STRAFTER(STR(?submission), "https://w3id.org/fscai/graph/submission/"))) AS ?derived)
-      GRAPH ?derived { ?applicability fsc:verdict fsc:Applies ; fsc:aboutMeasure ?measure ; fsc:aboutSubject ?subject }
-      OPTIONAL { GRAPH ?submission { ?statement a fsc:ConformanceStatement ; fsc:measure ?measure ; fsc:subject ?subject .
-                                     OPTIONAL { ?statement fsc:status ?stated } } }
-    } GROUP BY ?institution ?measure ?subject }
-  BIND (IF(COALESCE(?status = fsc:Implemented, false), 1, 0) AS ?isImplemented)
-  BIND (IF(COALESCE(?status = fsc:PartiallyImplemented, false), 1, 0) AS ?isPartial)
-  BIND (IF(COALESCE(?status = fsc:Planned, false), 1, 0) AS ?isPlanned)
-  BIND (IF(COALESCE(?status = fsc:AlternativeMeans, false), 1, 0) AS ?isAlternative)
-  BIND (IF(COALESCE(?status = fsc:NotApplicable, false), 1, 0) AS ?isNotApplicable)
-  BIND (IF(?statements = 0, 1, 0) AS ?isUnstated)
-  GRAPH <https://w3id.org/fscai/graph/catalogue> {
-    ?measure skos:notation ?notation ; rdfs:label ?labelZh , ?labelEn .
-    FILTER (langMatches(lang(?labelZh), "zh-Hant") && langMatches(lang(?labelEn), "en"))
-  }
-}
-GROUP BY ?notation ?measure ?labelZh ?labelEn
-# Guideline order: the general chapter first, then principles 1-6; sections and bullets numerically.
-ORDER BY (STRBEFORE(?notation, ".") != "G") STRBEFORE(?notation, ".")
-         xsd:integer(STRBEFORE(STRAFTER(?notation, "."), ".")) xsd:integer(STRAFTER(STRAFTER(?notation, "."), "."))
-"""
+#: measure-adoption as a full computation (every verdict joined with the statements at query time):
+#: the summaries must give the same answer.
+ADOPTION_FROM_VERDICTS = (Path(__file__).parent / "full_computation" / "measure-adoption.rq").read_text(encoding="utf-8")
 
 
 def test_measure_adoption_from_summaries_equals_the_verdicts_and_statements(store):

@@ -18,7 +18,8 @@ from mapper.rq import query_text
 from mapper.store import Store, open_store
 
 #: The engine's queries whose output is stored at intake: changing one makes every analysis stale.
-DERIVING_QUERIES = ("derivation-rules", "applicability", "adoption", "gap-records")
+DERIVING_QUERIES = ("derivation-rules", "applicability", "gap-records", "market-entry", "market-chapters",
+                    "market-adoption", "market-tiers", "market-vendors")
 
 
 def knowledge_version(layout: Layout | None = None) -> str:

@@ -83,7 +83,7 @@ def test_a_service_clause_is_refused_in_the_update_form_too(store) -> None:
 def test_the_classification_rules_take_the_update_form(store) -> None:
     install_catalogue(store)
     rules = store.select(query_text("derivation-rules"), default_graphs=[CATALOGUE_GRAPH])
-    queries = [str(rule["construct"]) for rule in rules] + [query_text("applicability"), query_text("adoption")]
+    queries = [str(rule["construct"]) for rule in rules] + [query_text("applicability"), query_text("gap-records")]
     assert len(queries) >= 3
     graphs = [A, B, CATALOGUE_GRAPH]
     assert all(insert_form(query, OUT, graphs, None) is not None for query in queries)
