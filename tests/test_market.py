@@ -132,3 +132,26 @@ def test_a_resubmission_replaces_only_its_institution_and_an_older_one_changes_n
     assert entry(ubn) == [newer]  # an older submission loaded late does not become the newest
     assert older != newer and set(store.graph_triples(other)) == before and before
     store.close()
+
+
+@pytest.mark.parametrize("day", ["2000-01-01", "2026-01-01", "2028-02-29", "2026-11-25", "2027-12-31", "2028-03-01",
+                                 "2099-01-01"])
+def test_gaps_by_principle_reads_any_reference_date_as_the_analysis_counts_it(market, day):
+    """The chapter counts' step strings give, for any reference date (before, inside and after the
+    years they span, and a leap day), what Counts gives from the gap records."""
+    import dataclasses
+
+    from mapper.analysis import read_analysis
+    from mapper.catalogue.install import layout_catalogue
+
+    catalogue = layout_catalogue()
+    expected = {}
+    for graph in latest_graphs(market.graphs()):
+        analysis = read_analysis(market, graph, as_of=AS_OF, catalogue=catalogue)
+        on_day = dataclasses.replace(analysis, as_of=dt.date.fromisoformat(day))
+        for chapter, counts in on_day.tally(lambda m: m.chapter.notation).items():
+            expected[(graph.split("/")[-2], chapter)] = (counts.gaps, counts.applicable, counts.undetermined)
+    answer = market.select(read_query("gaps-by-principle").bind({"asOf": day}))
+    got = {(str(r["ubn"]), str(r["chapterNotation"])): (int(r["gaps"]), int(r["applicable"]), int(r["undetermined"]))
+           for r in answer}
+    assert len(got) >= 9 * 7 - 10 and got == expected
