@@ -68,7 +68,7 @@ class Query:
         """The query text with ``VALUES ?NAME { UNDEF }`` filled in for each given parameter; a
         ``date`` parameter takes a ``datetime.date`` or ``YYYY-MM-DD``, an ``iri`` an absolute IRI.
 
-        >>> engine_query("market-chapters").bind({"submission": "https://w3id.org/fscai/graph/submission/1/2026-11-25"}).count(
+        >>> engine_query("market-tiers").bind({"submission": "https://w3id.org/fscai/graph/submission/1/2026-11-25"}).count(
         ...     "VALUES ?submission { <https://w3id.org/fscai/graph/submission/1/2026-11-25> }")
         1
         """
