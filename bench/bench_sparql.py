@@ -8,9 +8,9 @@ What it measures, in order (every size is an option, or an environment variable)
 1. load: synthetic submissions (:func:`mapper.synth.synthesise`, ~1,000 triples per AI system) bulk
    loaded (pyoxigraph ``Store.bulk_load``) into an on-disk Oxigraph store, one named graph each,
    with a progress bar; the time is that of the bulk loads (generation is reported apart);
-2. derive: each submission's derived graph (risk tiers, applicability verdicts), computed by the
-   same ``.rq`` as ``mapper.classify.derive`` in worker processes over small in-memory stores, then
-   bulk loaded (the regulator's queries read them);
+2. derive: what ``fscai load`` writes after each submission (``mapper.analysis.intake``: the derived
+   graph of tiers, verdicts and gap records, and the market graph of summary records the named
+   queries read), run in worker processes over small in-memory stores, then bulk loaded;
 3. queries: p50 / p95 of each named query (``queries/*.rq``) on the whole store, side by side with
    the same ``.rq`` on an in-memory Oxigraph store and on rdflib's in-memory store holding a subset
    of the institutions (the ratio is rdflib / Oxigraph on the same subset); rdflib runs in a child
@@ -59,7 +59,6 @@ from mapper.graphs import (  # noqa: E402
     derived_graph,  # noqa: E402
 )
 from mapper.query_library import list_queries  # noqa: E402
-from mapper.rq import query_text  # noqa: E402
 from mapper.synth import REFERENCE_DATE, synthesise  # noqa: E402
 
 #: Set by main(): each run makes its own token (client processes get it as an argument).
@@ -97,10 +96,15 @@ def submission_iri(name: str, data: bytes) -> str:
 
 
 def catalogue_ntriples() -> bytes:
+    """The catalogue graph as install_catalogue writes it: the knowledge and its version."""
+    from mapper.catalogue.install import knowledge_version
     from mapper.catalogue.ontology import knowledge_ntriples
+    from mapper.graphs import KNOWLEDGE_VERSION
     from mapper.layout import project_layout
 
-    return knowledge_ntriples(project_layout(ROOT))
+    layout = project_layout(ROOT)
+    version = f'<{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> "{knowledge_version(layout)}" .\n'
+    return knowledge_ntriples(layout) + version.encode()
 
 
 def load(store: ox.Store, args, report: Report) -> list[str]:
@@ -134,40 +138,32 @@ def load(store: ox.Store, args, report: Report) -> list[str]:
 # --- 2. derive ----------------------------------------------------------------------------------
 
 _worker_catalogue = b""
-_worker_rules: list[str] = []
 
 
 def _derive_init(catalogue: bytes) -> None:
-    global _worker_catalogue, _worker_rules
+    global _worker_catalogue
     _worker_catalogue = catalogue
-    store = _catalogue_store()
-    rules = store.query(query_text("derivation-rules"), default_graph=[ox.NamedNode(CATALOGUE_GRAPH)])
-    _worker_rules = ([solution["construct"].value for solution in rules]
-                     + [query_text("applicability"), query_text("gap-records")])
-
-
-def _catalogue_store() -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(_worker_catalogue, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(CATALOGUE_GRAPH))
-    return store
 
 
 def _derive(task: tuple[str, bytes]) -> tuple[str, bytes]:
-    """``mapper.classify.derive``'s queries on one submission, without the seam's rdflib round trip.
+    """What ``fscai load`` writes after the submission (``mapper.analysis.intake``: the derived graph
+    with its stamp, and the market graph), run on an in-memory store; returned as N-Quads.
 
     A fresh in-memory store per submission: removing graphs from one does not give its memory back.
     """
+    from mapper.analysis import intake
+    from mapper.graphs import institution_of, market_graph
+    from mapper.store import open_store
+
     graph, data = task
-    store = _catalogue_store()
-    submission, derived = ox.NamedNode(graph), ox.NamedNode(derived_graph(graph))
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=submission)
-    dataset = [submission, derived, ox.NamedNode(CATALOGUE_GRAPH)]
-    for construct in _worker_rules:
-        triples = list(store.query(construct, default_graph=dataset))
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
-    out = ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, derived)),
-                       format=ox.RdfFormat.N_TRIPLES)
-    return derived.value, out
+    with open_store("memory:") as store:
+        store.add_to_graph(CATALOGUE_GRAPH, _worker_catalogue)
+        store.add_to_graph(graph, data)
+        intake(store, graph)
+        written = {derived_graph(graph), market_graph(institution_of(graph))}
+        out = ox.serialize((q for q in store._live() if q.graph_name.value in written),  # noqa: SLF001 (bench)
+                           format=ox.RdfFormat.N_QUADS)
+    return graph, out
 
 
 def derive_all(store: ox.Store, args, catalogue: bytes, report: Report) -> None:
@@ -186,7 +182,7 @@ def derive_all(store: ox.Store, args, catalogue: bytes, report: Report) -> None:
 
         for graph, data in tqdm(_bounded_map(pool, _derive, tasks, 2 * args.derive_workers), total=args.institutions,
                                 unit="inst", desc="推導 / deriving", file=sys.stderr):
-            batch.append(data.replace(b" .\n", f" <{graph}> .\n".encode()))
+            batch.append(data)  # N-Quads: the derived and the market graph
             report.triples_derived += data.count(b"\n")
             if len(batch) >= args.load_batch:
                 flush()
