@@ -18,13 +18,21 @@ from typing import TYPE_CHECKING, Callable, Hashable, Sequence
 
 from mapper.catalogue.install import install_catalogue
 from mapper.catalogue.records import Catalogue, Statement, read_catalogue, sort_key
-from mapper.classify import Classification, analysed_graphs, derive, is_stale, read_classification, stamp
+from mapper.classify import (
+    Classification,
+    analysed_graphs,
+    current_graphs,
+    derive,
+    is_stale,
+    read_classification,
+    stamp,
+)
 from mapper.concurrently import concurrently
 from mapper.gaps import Gap, read_gaps
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.labels import Label
-from mapper.market import is_indexed, is_newest, market_ntriples
 from mapper.layout import Layout, project_layout
+from mapper.market import indexed_submissions, is_newest, market_ntriples
 from mapper.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -232,9 +240,11 @@ def _institution_iri(store: Store, submission_graph: str) -> str:
 
 
 def stale_graphs(store: Store) -> list[str]:
-    """The newest submission graph of each institution whose stored analysis is missing or was
-    derived under another knowledge version than the store's catalogue."""
-    return [g for g in latest_graphs(store.graphs()) if is_stale(store, g) or not is_indexed(store, g)]
+    """The newest submission graph of each institution whose stored analysis is missing, incomplete
+    or derived under another knowledge version than the store's catalogue, or whose market records
+    are missing: two queries, whatever the number of institutions."""
+    current, indexed = current_graphs(store), indexed_submissions(store)
+    return [g for g in latest_graphs(store.graphs()) if derived_graph(g) not in current or g not in indexed]
 
 
 def refresh_stale(store: Store, layout: Layout | None = None, *, progress=None) -> list[str]:

@@ -87,6 +87,14 @@ def stamp(store: Store, submission_graph: str) -> None:
                                  f"<{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?version }}", default_graphs=[CATALOGUE_GRAPH])
 
 
+def current_graphs(store: Store) -> set[str]:
+    """The derived graphs stamped with the knowledge version of the store's catalogue: one query,
+    whatever the number of institutions (what :func:`is_stale` asks of one graph)."""
+    rows = store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{KNOWLEDGE_VERSION}> ?v }} "
+                        f"GRAPH <{CATALOGUE_GRAPH}> {{ <{CATALOGUE_GRAPH}> <{KNOWLEDGE_VERSION}> ?v }} }}")
+    return {str(row["g"]) for row in rows}
+
+
 def analysed_graphs(store: Store) -> set[str]:
     """The derived graphs in the store that carry a knowledge version: complete ones."""
     rows = store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{KNOWLEDGE_VERSION}> ?v }} }}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
+from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs
 from mapper.rq import engine_query, query_text
 from mapper.store import Store
 
@@ -33,11 +33,11 @@ def is_newest(store: Store, submission_graph: str) -> bool:
     return [g for g in latest_graphs(store.graphs()) if institution_of(g) == ubn] == [submission_graph]
 
 
-def is_indexed(store: Store, submission_graph: str) -> bool:
-    """Whether the institution's market graph marks this submission as its newest (false after a
-    crash between its analysis and its market records: ``fscai analyse`` writes them)."""
-    graph = market_graph(institution_of(submission_graph))
-    return store.ask(f"ASK {{ GRAPH <{graph}> {{ <{submission_graph}> a <https://w3id.org/fscai/def#NewestSubmission> }} }}")
+def indexed_submissions(store: Store) -> set[str]:
+    """The submissions the market graphs mark as their institution's newest (a newest submission
+    missing here: a crash between its analysis and its market records; ``fscai analyse`` writes them)."""
+    rows = store.select(f"SELECT ?s WHERE {{ GRAPH ?m {{ ?s a <{_FSC}NewestSubmission> }} }}")
+    return {str(row["s"]) for row in rows}
 
 
 def market_ntriples(store: Store, submission_graph: str) -> bytes:
