@@ -8,7 +8,7 @@ AS_OF  ?= 2026-11-25
 DEMO_STORE ?= oxigraph:.fscai-store
 OUT    ?= out
 
-.PHONY: setup demo test check release bench serve clean
+.PHONY: setup demo test check release bench bench-market serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -51,7 +51,14 @@ release: setup
 BENCH_INSTITUTIONS ?= 1000
 bench: setup
 	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_whole.py
 	$(BIN)/python bench/bench_sparql.py --institutions $(BENCH_INSTITUTIONS)
+
+# The market after intake on the on-disk store (bench/README.md): build, resubmission, serve, named queries.
+# BENCH_MARKET_ARGS: e.g. --institutions 100 --subset 100, or --store-dir DIR to keep and reuse the stores.
+BENCH_MARKET_ARGS ?=
+bench-market: setup
+	$(BIN)/python bench/bench_market.py $(BENCH_MARKET_ARGS)
 
 serve: setup
 	$(BIN)/fscai serve --store $(DEMO_STORE) --as-of $(AS_OF)

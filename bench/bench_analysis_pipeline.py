@@ -1,10 +1,13 @@
 """Timed passes of the analysis pipeline on an embedded Oxigraph store (for bench_analysis.py).
 
 Steps, each timed on its own, one after the other: catalogue (install into the store, read as
-records), load, classify, validate, gaps, report (HTML and JSON). ``end to end`` is a second pass,
-from a new empty store, of what ``fscai report FILES`` runs: ``analyse_files(..., validate=True)``
-(load, then validation alongside classification and gaps) and the HTML and JSON reports; it is
-shorter than the sum of the steps because validation and classification overlap on two cores.
+records), load, classify (what intake does, ``mapper.analysis.intake``: tiers, verdicts, gap records
+and the market summaries written to the store; then ``read_classification``), validate, gaps (the
+stored gap records read back, ``read_gaps``), report (HTML and JSON). ``end to end`` is a second
+pass, from a new empty store, of what ``fscai report FILES`` runs: ``analyse_files(...,
+validate=True)`` (load, then validation alongside intake and the reads) and the HTML and JSON
+reports; it is shorter than the sum of the steps because validation and classification overlap on
+two cores.
 
 Each pass runs in a fresh Python process (:func:`run_in_child`), as a ``fscai`` command would:
 passes made one after another in one process slow down by up to a second at 500 systems (the
@@ -22,11 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.analysis import Analysis, analyse_files
+from mapper.analysis import Analysis, analyse_files, intake
 from mapper.catalogue.install import install_catalogue
 from mapper.catalogue.records import read_catalogue
-from mapper.classify import classify
-from mapper.gaps import compute_gaps
+from mapper.classify import read_classification
+from mapper.gaps import read_gaps
 from mapper.load import Limits, load_submission
 from mapper.report import render
 from mapper.store import open_store
@@ -74,16 +77,18 @@ def run_pipeline(institution: Institution, *, as_of: dt.date = REFERENCE_DATE) -
     try:
         catalogue = step("catalogue", lambda: (install_catalogue(store), read_catalogue(store))[1])
         submission = step("load", lambda: load_submission(store, [institution.path], limits=LIMITS))
-        classification = step("classify", lambda: classify(store, submission.graph_iri))
+        classification = step("classify", lambda: (intake(store, submission.graph_iri),
+                                                   read_classification(store, submission.graph_iri))[1])
         validation = step("validate", lambda: validate_institution(store, submission.ubn))
-        gaps = step("gaps", lambda: compute_gaps(store, classification, catalogue, as_of))
+        records = step("gaps", lambda: read_gaps(store, classification, catalogue))
         analysis = Analysis(submission.graph_iri, submission.institution, classification.labels(submission.institution),
-                            as_of, catalogue, classification, gaps)
+                            as_of, catalogue, classification, records)
         pages = step("report", lambda: (render(analysis, "html"), render(analysis, "json")))
     finally:
         store.close()
     run.seconds["sum of the steps"] = sum(run.seconds.values())
-    run.counts.update(triples=submission.triples, findings=len(validation.findings), gaps=len(gaps),
+    run.counts.update(triples=submission.triples, findings=len(validation.findings), gaps=len(analysis.gaps),
+                      gap_records=len(records),
                       verdicts=len(classification.verdicts), html_bytes=len(pages[0].encode()),
                       json_bytes=len(pages[1].encode()))
     return run
