@@ -147,9 +147,9 @@ class Analysis:
 
 
 def intake(store: Store, submission_graph: str) -> None:
-    """What loading a submission does once it is in the store: derive its tiers, verdicts, gap
-    records and adoption summaries into its derived graph (stamped with the knowledge version),
-    then, if it is its institution's newest, its market-index records (:mod:`mapper.market`)."""
+    """What loading a submission does once it is in the store: derive its tiers, verdicts and gap
+    records into its derived graph (stamped last with the knowledge version), then, if it is its
+    institution's newest, its market graph of summary records (:mod:`mapper.market`)."""
     work = store.workspace([CATALOGUE_GRAPH, submission_graph])  # on disk: analysed in memory, written once
     try:
         derive(work, submission_graph)

@@ -1,8 +1,9 @@
 """The named graphs of a store: where the catalogue, each submission and what is derived from it live.
 
 One institution's submission of one date is one named graph; what the analysis derives from it
-(tiers, applicability verdicts, adoption summaries) is another, named after it; the catalogue (the
-ontology and the rules) is a third kind, one for the store.
+(tiers, applicability verdicts, gap records) is another, named after it; the catalogue (the
+ontology and the rules) is a third kind, one for the store; each institution's newest submission
+has a market graph of summary records (:mod:`mapper.market`).
 
 >>> graph = submission_graph_iri("12345675", dt.date(2025, 6, 30))
 >>> graph, institution_of(graph)
