@@ -31,7 +31,7 @@ def load_command(layout, files: tuple[Path, ...], store_url: str, max_file_bytes
 
     Every file is parsed and checked before anything is written; a refused submission
     leaves the store as it was. Formats by extension: .ttl .trig .nt .nq .jsonld .json
-    .rdf .owl .xml. The catalogue graph is installed from the ontology first (when its
+    .rdf .owl .xml, and .xlsx (a workbook from `fscai template`). The catalogue graph is installed from the ontology first (when its
     version changed). The analysis (tiers, verdicts, gap records, summaries) is written
     at once, so every later reader only reads.
     """

@@ -3,7 +3,8 @@ of a character or byte offset. Where an error points in a file is :mod:`mapper.l
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 class LoadError(Exception):
@@ -11,28 +12,34 @@ class LoadError(Exception):
 
     ``errors`` holds every error found (the first error of each file), this one first.
     ``line`` and ``column`` are None only for errors that concern no file (no files
-    given, no catalogue in the store); those print as ``FILE: cause``.
+    given, no catalogue in the store); those print as ``FILE: cause``. In a workbook the
+    place is a cell, ``place``, and the error prints as ``FILE:'SHEET'!CELL: cause``.
 
     >>> str(LoadError("a.ttl", 3, 15, "A language code\\nshould start with a letter"))
     'a.ttl:3:15: A language code should start with a letter'
+    >>> str(LoadError("a.xlsx", None, None, "unknown choice", place="'AI系統 AI systems'!H3"))
+    "a.xlsx:'AI系統 AI systems'!H3: unknown choice"
     """
 
     def __init__(self, file: str, line: int | None, column: int | None, cause: str,
-                 errors: Sequence["LoadError"] = ()) -> None:
+                 errors: Sequence[LoadError] = (), place: str | None = None) -> None:
         self.file = str(file)
         self.line = line
         self.column = column
+        self.place = place
         self.cause = " ".join(str(cause).split())
         self.errors: tuple[LoadError, ...] = tuple(errors) or (self,)
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.file}:{self.place}: {self.cause}"
         if self.line is None:
             return f"{self.file}: {self.cause}"
         return f"{self.file}:{self.line}:{self.column or 1}: {self.cause}"
 
     def __reduce__(self):  # picklable despite the custom __init__
-        return (LoadError, (self.file, self.line, self.column, self.cause))
+        return (LoadError, (self.file, self.line, self.column, self.cause, (), self.place))
 
 
 def char_position(text: str, index: int) -> tuple[int, int]:

@@ -22,6 +22,8 @@ class File:
     parser: Any = None  # the pyoxigraph parser, for its prefixes
     triples: list[Any] = field(default_factory=list)  # ox.Quad in the default graph, checked
     identity: list[Any] = field(default_factory=list)  # the quads identify() needs
+    #: for a workbook read as N-Triples: the cell (``'SHEET'!CELL``) each line came from
+    places: list[str] | None = None
     _xml_comments: list[tuple[int, int]] | None = None
 
     def xml_comments(self) -> list[tuple[int, int]]:
@@ -31,6 +33,9 @@ class File:
         return self._xml_comments
 
     def error(self, cause: str, line: int | None = 1, column: int | None = 1) -> LoadError:
+        if self.places:  # a workbook: the line of its N-Triples stands for a cell
+            return LoadError(self.name, None, None, cause,
+                             place=self.places[min(max(line or 1, 1), len(self.places)) - 1])
         return LoadError(self.name, line or 1, column or 1, cause)
 
     def error_at_char(self, index: int, cause: str) -> LoadError:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pyoxigraph as ox
 
@@ -27,6 +27,9 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
+
+#: Workbooks (read through the workbook mapping, :mod:`mapper.workbook.read`); no macro workbooks.
+WORKBOOK_EXTENSIONS = (".xlsx",)
 
 #: Deepest element / JSON nesting accepted. Real submissions stay far below 50 levels;
 #: pyoxigraph's RDF/XML parser is quadratic in depth.
@@ -75,7 +78,7 @@ class Limits:
                 raise ValueError(f"{f.name} must be a positive integer, got {value!r}")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: int | None) -> "Limits":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: int | None) -> Limits:
         """Defaults, then the ``FSCAI_MAX_*`` variables of ``environ`` (``os.environ`` if
         None), then the ``overrides`` that are not None (the CLI options)."""
         environ = os.environ if environ is None else environ

@@ -40,9 +40,10 @@ import datetime
 import functools
 import gc
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -58,6 +59,9 @@ from mapper.load.positions import syntax_error
 from mapper.load.rdfxml import check_rdf_xml
 from mapper.load.read import expand_paths, read_file
 from mapper.store.terms import graph_from_triples
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapper.workbook.mapping import Mapping
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,14 @@ class Submission:
 
 
 def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms: frozenset[str],
-                     limits: Limits = Limits()) -> Submission:
+                     limits: Limits = Limits(), workbook_mapping: Mapping | None = None) -> Submission:
     """Read, parse and check every file of one submission; write nothing.
 
     ``catalogue_terms``: the IRIs of the catalogue's subjects (see
-    :func:`~mapper.load.write.catalogue_terms_from`). Raises :class:`LoadError` (the first
-    error of each file in ``.errors``) if anything is refused.
+    :func:`~mapper.load.write.catalogue_terms_from`). ``workbook_mapping``: how a workbook's
+    sheets and columns give triples (:mod:`mapper.workbook.mapping`), needed only for ``.xlsx``
+    files. Raises :class:`LoadError` (the first error of each file in ``.errors``) if anything is
+    refused.
     """
     paths = expand_paths(paths)
     budget = Budget(limits)
@@ -98,19 +104,19 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_all(paths, budget, files, errors, catalogue_terms, limits)
+        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, workbook_mapping)
     finally:
         if collecting:
             gc.enable()
 
 
 def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: list[LoadError],
-               catalogue_terms: frozenset[str], limits: Limits) -> Submission:
+               catalogue_terms: frozenset[str], limits: Limits, workbook_mapping: Mapping | None) -> Submission:
     for path in paths:
         if budget.exhausted:
             break
         try:
-            f = read_file(path, limits)
+            f = read_file(path, limits, workbook_mapping)
             if f.fmt == ox.RdfFormat.RDF_XML:
                 check_rdf_xml(f)
             elif f.fmt == ox.RdfFormat.JSON_LD:

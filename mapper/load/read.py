@@ -11,12 +11,18 @@ mark is accepted and dropped.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
 
 from mapper.load.errors import LoadError
 from mapper.load.files import File
-from mapper.load.limits import ENV_MAX_FILE_BYTES, FORMATS, Limits
+from mapper.load.limits import ENV_MAX_FILE_BYTES, FORMATS, WORKBOOK_EXTENSIONS, Limits
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapper.workbook.mapping import Mapping
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -30,10 +36,11 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     expanded: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir() and path.suffix.lower() not in FORMATS:
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and (p.suffix.lower() in FORMATS or p.suffix.lower() in WORKBOOK_EXTENSIONS))
             if not found:
                 raise LoadError(str(path), 1, 1, "is a directory with no RDF files: give the submission's files "
-                                "(" + " ".join(sorted(FORMATS)) + ")")
+                                "(" + " ".join(sorted(FORMATS) + list(WORKBOOK_EXTENSIONS)) + ")")
             expanded.extend(found)
         else:
             expanded.append(path)
@@ -42,16 +49,43 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return expanded
 
 
-def read_file(path: Path, limits: Limits) -> File:
-    """The file at ``path``, its format, bytes (without BOM) and text, or :class:`LoadError`."""
+def read_file(path: Path, limits: Limits, workbook_mapping: Mapping | None = None) -> File:
+    """The file at ``path``, its format, bytes (without BOM) and text, or :class:`LoadError`.
+
+    A workbook (``.xlsx``) is read with ``workbook_mapping`` into the N-Triples it gives
+    (:mod:`mapper.workbook.read`), each line remembering its cell."""
     name = str(path)
+    if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+        return _read_workbook(path, limits, workbook_mapping)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         if path.is_dir():
             raise LoadError(name, 1, 1, "is a directory: give the submission's files")
         raise LoadError(name, 1, 1, f"unknown file extension {path.suffix or '(none)'!r}: use one of "
-                        + " ".join(sorted(FORMATS)))
+                        + " ".join(sorted(FORMATS) + list(WORKBOOK_EXTENSIONS)))
     f = File(name, fmt)
+    data = _read_bytes(path, f, limits)
+    if data.startswith(_BOM):
+        data, f.bom = data[len(_BOM):], True
+    f.data = data
+    if not data.strip():
+        raise f.error("empty file, no triples")
+    nul = data.find(b"\x00")
+    try:
+        f.text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if 0 <= nul < exc.start:
+            raise f.error_at_byte(nul, _nul_cause(nul, f.bom)) from None
+        offset = exc.start + (len(_BOM) if f.bom else 0)
+        raise f.error_at_byte(exc.start, f"not UTF-8: byte 0x{data[exc.start]:02X} at byte offset {offset} "
+                              "(Big5, Latin-1 or UTF-16?): save the file as UTF-8") from None
+    if nul >= 0:
+        raise f.error_at_byte(nul, _nul_cause(nul, f.bom))
+    return f
+
+
+def _read_bytes(path: Path, f: File, limits: Limits) -> bytes:
+    """The bytes of a regular file within ``limits.max_file_bytes`` (checked before reading)."""
     try:
         st = path.stat()
     except OSError as exc:
@@ -69,22 +103,22 @@ def read_file(path: Path, limits: Limits) -> File:
     if len(data) > limits.max_file_bytes:  # grew after stat
         raise f.error(f"file is over the limit of {limits.max_file_bytes} bytes "
                       f"(--max-file-bytes / {ENV_MAX_FILE_BYTES})")
-    if data.startswith(_BOM):
-        data, f.bom = data[len(_BOM):], True
-    f.data = data
-    if not data.strip():
-        raise f.error("empty file, no triples")
-    nul = data.find(b"\x00")
+    return data
+
+
+def _read_workbook(path: Path, limits: Limits, mapping: Mapping | None) -> File:
+    from mapper.workbook.read import WorkbookError, convert
+
+    f = File(str(path), ox.RdfFormat.N_TRIPLES)
+    if mapping is None:
+        raise f.error("a workbook needs the workbook mapping (ontology/workbook.ttl) in the catalogue")
     try:
-        f.text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if 0 <= nul < exc.start:
-            raise f.error_at_byte(nul, _nul_cause(nul, f.bom)) from None
-        offset = exc.start + (len(_BOM) if f.bom else 0)
-        raise f.error_at_byte(exc.start, f"not UTF-8: byte 0x{data[exc.start]:02X} at byte offset {offset} "
-                              "(Big5, Latin-1 or UTF-16?): save the file as UTF-8") from None
-    if nul >= 0:
-        raise f.error_at_byte(nul, _nul_cause(nul, f.bom))
+        converted = convert(_read_bytes(path, f, limits), mapping)
+    except WorkbookError as exc:
+        raise LoadError(f.name, None, None, exc.cause, place=exc.place) from None
+    f.data, f.text, f.places = converted.ntriples, converted.ntriples.decode("utf-8"), list(converted.places)
+    if not f.places:
+        raise LoadError(f.name, None, None, "活頁簿無資料列 / no rows in the workbook")
     return f
 
 

@@ -8,15 +8,16 @@ before anything is written; then its triples replace one named graph in one call
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from mapper.graphs import CATALOGUE_GRAPH
 from mapper.load.errors import LoadError
 from mapper.load.files import File
-from mapper.load.limits import FORMATS, Limits
+from mapper.load.limits import FORMATS, WORKBOOK_EXTENSIONS, Limits
 from mapper.load.parse import Submission, parse_submission
 from mapper.load.positions import syntax_error
 
@@ -24,14 +25,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.store import Store
 
 
-def load_submission(store: "Store", paths: Iterable[str | os.PathLike[str]], *,
+def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
                     catalogue_terms: frozenset[str] | None = None,
                     limits: Limits = Limits()) -> Submission:
     """Check every file (:func:`parse_submission`), then replace the submission's named
     graph in one ``store.replace_graph`` call. On any error nothing is written.
 
     ``catalogue_terms`` defaults to :func:`catalogue_terms_from` ``(store)``; a store
-    without a catalogue is refused (nothing would protect the guideline).
+    without a catalogue is refused (nothing would protect the guideline). A workbook is read
+    with the mapping the store's catalogue holds.
     """
     if catalogue_terms is None:
         catalogue_terms = catalogue_terms_from(store)
@@ -39,12 +41,18 @@ def load_submission(store: "Store", paths: Iterable[str | os.PathLike[str]], *,
             raise LoadError(getattr(store, "url", "store"), None, None,
                             f"the store holds no catalogue (graph <{CATALOGUE_GRAPH}> is empty): "
                             "load the catalogue before any submission")
-    submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits)
+    paths = list(paths)
+    mapping = None
+    if any(Path(p).suffix.lower() in WORKBOOK_EXTENSIONS or Path(p).is_dir() for p in paths):
+        from mapper.workbook.mapping import read_mapping
+
+        mapping = read_mapping(store)
+    submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits, workbook_mapping=mapping)
     store.replace_graph(submission.graph_iri, submission.ntriples)
     return submission
 
 
-def catalogue_terms_from(store: "Store") -> frozenset[str]:
+def catalogue_terms_from(store: Store) -> frozenset[str]:
     """IRIs of every subject in the catalogue graph of ``store``."""
     rows = store.select_values("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
                         default_graphs=[CATALOGUE_GRAPH])
