@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import click
 
-from cli import analyse, catalogue, gaps, load, ontology, query, report, serve, synth, validate
+from cli import analyse, catalogue, export, gaps, load, ontology, query, report, serve, synth, template, validate
 from mapper import __version__
 from mapper.layout import project_layout
 
 #: Every verb, in the order ``fscai --help`` lists them.
 COMMANDS = (catalogue.catalogue, ontology.ontology, validate.validate_command, serve.serve, query.query_command,
-            load.load_command, analyse.analyse_command, load.graphs_command, gaps.gaps_command, report.report_command, synth.synth_command)
+            load.load_command, analyse.analyse_command, load.graphs_command, gaps.gaps_command, report.report_command,
+            template.template_command, export.export, synth.synth_command)
 
 
 @click.group()
