@@ -238,7 +238,7 @@ def test_cli_limits_from_env_and_options(cli, store_url):
     path = str(GOOD / "submission.ttl")
     result = runner.invoke(cli, ["load", "--store", store_url, path], env={"FSCAI_MAX_TRIPLES": "10"})
     assert result.exit_code == 2
-    assert "submission.ttl:1:1: more than 10 triples" in result.stderr
+    assert "submission.ttl:1:1: 三元組超過 10 個 / more than 10 triples" in result.stderr
     result = runner.invoke(cli, ["load", "--store", store_url, "--max-triples", "100", path],
                            env={"FSCAI_MAX_TRIPLES": "10"})
     assert result.exit_code == 0, result.stderr
@@ -291,7 +291,7 @@ def test_only_an_ascii_8_digit_string_is_a_ubn(tmp_path, terms, ubn):
     text = (GOOD / "submission.ttl").read_text(encoding="utf-8").replace('"12345678"', ubn)
     path = tmp_path / "ubn.ttl"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(LoadError, match=r"ubn.ttl:14:\d+: fsc:unifiedBusinessNumber .* is not an 8-digit"):
+    with pytest.raises(LoadError, match=r"ubn.ttl:14:\d+: 統一編號須為8位數字之字串 / fsc:unifiedBusinessNumber .* is not an 8-digit"):
         parse_submission([path], catalogue_terms=terms)
 
 

@@ -63,7 +63,7 @@ def check_quads(f: File, quads: Iterable[Any], budget: Budget, terms: frozenset[
             count += 1
             if count > max_triples:
                 budget.exhausted = True
-                raise f.error(f"more than {max_triples} triples in the submission "
+                raise f.error(f"三元組超過 {max_triples} 個 / more than {max_triples} triples in the submission "
                               f"(--max-triples / {ENV_MAX_TRIPLES}); counted up to this file")
             if may_name_graphs and not isinstance(quad.graph_name, ox.DefaultGraph):
                 raise term_error(f, quad.graph_name, f"named graph {show(quad.graph_name)} refused: a "
@@ -76,7 +76,7 @@ def check_quads(f: File, quads: Iterable[Any], budget: Budget, terms: frozenset[
             s_iri = s.value if s_kind is named_node else None
             if s_iri is not None and s_iri not in passed_subjects:
                 if s_iri in terms:
-                    raise term_error(f, s, f"triple about catalogue term <{s_iri}> refused: submissions may "
+                    raise term_error(f, s, f"不得描述指引目錄之用語 / triple about catalogue term <{s_iri}> refused: submissions may "
                                      "not redefine the guideline", subject=True)
                 passed_subjects.add(s_iri)
             o_iri = o.value if o_kind is named_node else None
@@ -99,7 +99,7 @@ def check_quads(f: File, quads: Iterable[Any], budget: Budget, terms: frozenset[
 def _check_iri(f: File, iri: str, terms: frozenset[str], passed: set[str]) -> None:
     """Refuse an unknown catalogue IRI or a relative one; remember one that passes."""
     if iri.startswith(FSCG_NS) and iri not in terms:
-        raise term_error(f, ox.NamedNode(iri), f"unknown catalogue term <{iri}>: no such term in "
+        raise term_error(f, ox.NamedNode(iri), f"指引目錄無此用語（建議作法或節之IRI拼錯？） / unknown catalogue term <{iri}>: no such term in "
                          "the guideline catalogue (a typo in a measure or section IRI?)")
     if iri.startswith(RELATIVE_BASE):
         relative = iri[len(RELATIVE_BASE):]
@@ -111,7 +111,7 @@ def _check_iri(f: File, iri: str, terms: frozenset[str], passed: set[str]) -> No
 def _check_literal(f: File, o: ox.Literal, max_chars: int) -> None:
     value = o.value
     if len(value) > max_chars:
-        raise term_error(f, o, f"literal of {len(value)} characters, over the limit of {max_chars} "
+        raise term_error(f, o, f"字面值 {len(value)} 字元，超過上限 {max_chars} / literal of {len(value)} characters, over the limit of {max_chars} "
                          f"(--max-literal-chars / {ENV_MAX_LITERAL_CHARS})")
     if o.language:
         if o.direction is not None:
@@ -124,4 +124,5 @@ def _check_literal(f: File, o: ox.Literal, max_chars: int) -> None:
     if datatype in (RDF_XML_LITERAL, RDF_HTML):
         raise term_error(f, o, f"literal of type <{datatype}> refused: use a plain string")
     if datatype.startswith(XSD) and not xsd_valid(value, datatype[len(XSD):]):
-        raise term_error(f, o, f"ill-typed literal {show(o)}: not a valid xsd:{datatype[len(XSD):]}")
+        raise term_error(f, o, f"字面值不符其資料型別 xsd:{datatype[len(XSD):]} / ill-typed literal {show(o)}: "
+                         f"not a valid xsd:{datatype[len(XSD):]}")

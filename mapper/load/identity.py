@@ -71,39 +71,39 @@ def identify(files: list[File]) -> Identity:
                      'fsc:unifiedBusinessNumber "12345678" .')
     institutions = typed(FSC_INSTITUTION)
     if not institutions:
-        raise first.error(f"no fsc:Institution in the submission: {expected_inst}")
+        raise first.error(f"提交內容中無金融機構 / no fsc:Institution in the submission: {expected_inst}")
     if len(institutions) > 1:
         f, second = institutions[1]
         names = ", ".join(str(s) for _, s in institutions[:5])
-        raise error_at(f, second, f"{len(institutions)} fsc:Institution nodes ({names}): a submission "
+        raise error_at(f, second, f"一份提交只描述一家金融機構 / {len(institutions)} fsc:Institution nodes ({names}): a submission "
                        f"describes one institution; {expected_inst}", FSC_INSTITUTION, last=True)
     f, institution = institutions[0]
     if not isinstance(institution, ox.NamedNode):
-        raise error_at(f, institution, f"the fsc:Institution is a blank node: name it with an IRI; "
+        raise error_at(f, institution, f"金融機構須以IRI命名 / the fsc:Institution is a blank node: name it with an IRI; "
                        f"{expected_inst}", FSC_INSTITUTION)
     ubns = objects(institution, FSC_UBN)
     if len(ubns) != 1:
-        raise error_at(f, institution, f"{len(ubns)} fsc:unifiedBusinessNumber values on "
+        raise error_at(f, institution, f"統一編號須恰有一個 / {len(ubns)} fsc:unifiedBusinessNumber values on "
                        f"{institution}: expected exactly one 8-digit string, e.g. \"12345678\"",
                        FSC_INSTITUTION)
     uf, ubn = ubns[0]
     if not (isinstance(ubn, ox.Literal) and ubn.datatype.value == XSD_STRING and _UBN.match(ubn.value)):
-        raise error_at(uf, ubn, f"fsc:unifiedBusinessNumber {show(ubn)} of {institution} is not an "
+        raise error_at(uf, ubn, f"統一編號須為8位數字之字串 / fsc:unifiedBusinessNumber {show(ubn)} of {institution} is not an "
                        "8-digit string: write the unified business number as \"12345678\"", FSC_UBN)
 
     expected_sub = ('expected exactly one: [] a fsc:Submission ; fsc:submittedBy <institution> ; '
                     'dct:issued "YYYY-MM-DD"^^xsd:date .')
     submissions = typed(FSC_SUBMISSION)
     if not submissions:
-        raise first.error(f"no fsc:Submission in the submission: {expected_sub}")
+        raise first.error(f"提交內容中無申報 / no fsc:Submission in the submission: {expected_sub}")
     if len(submissions) > 1:
         f, second = submissions[1]
-        raise error_at(f, second, f"{len(submissions)} fsc:Submission nodes: {expected_sub}",
+        raise error_at(f, second, f"一份提交只有一個申報 / {len(submissions)} fsc:Submission nodes: {expected_sub}",
                        FSC_SUBMISSION, last=True)
     sf, submission = submissions[0]
     issued = objects(submission, DCT_ISSUED)
     if len(issued) != 1:
-        raise error_at(sf, submission, f"{len(issued)} dct:issued values on the fsc:Submission: "
+        raise error_at(sf, submission, f"申報日期須恰有一個 / {len(issued)} dct:issued values on the fsc:Submission: "
                        f"{expected_sub}", FSC_SUBMISSION)
     df, issued_on = issued[0]
     date = None
@@ -114,11 +114,11 @@ def identify(files: list[File]) -> Identity:
         except ValueError:
             date = None
     if date is None:
-        raise error_at(df, issued_on, f"dct:issued {show(issued_on)} of the fsc:Submission is not an "
+        raise error_at(df, issued_on, f"申報日期須為 YYYY-MM-DD 之 xsd:date / dct:issued {show(issued_on)} of the fsc:Submission is not an "
                        "xsd:date written YYYY-MM-DD (no time zone): e.g. \"2025-06-30\"^^xsd:date",
                        DCT_ISSUED)
     for bf, by in objects(submission, FSC_SUBMITTED_BY):
         if by != institution:
-            raise error_at(bf, by, f"fsc:submittedBy {show(by)} is not the submission's fsc:Institution "
+            raise error_at(bf, by, f"申報機構須為本提交之金融機構 / fsc:submittedBy {show(by)} is not the submission's fsc:Institution "
                            f"{institution}", FSC_SUBMITTED_BY, subject=False)
     return Identity(institution.value, ubn.value, date)

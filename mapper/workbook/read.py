@@ -62,7 +62,7 @@ def convert(data: bytes, mapping: Mapping) -> Converted:
     _check_package(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=False, data_only=False, keep_links=False, keep_vba=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds on a damaged file)
         raise WorkbookError(None, f"無法讀取活頁簿 / not a readable .xlsx workbook: {exc}") from None
     rows: list[_Row] = []
     for ws in book.worksheets + list(book.chartsheets):
