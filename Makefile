@@ -52,6 +52,7 @@ BENCH_INSTITUTIONS ?= 1000
 bench: setup
 	$(BIN)/python bench/bench_analysis.py
 	$(BIN)/python bench/bench_whole.py
+	$(BIN)/python bench/bench_workbook.py
 	$(BIN)/python bench/bench_sparql.py --institutions $(BENCH_INSTITUTIONS)
 
 # The market after intake on the on-disk store (bench/README.md): build, resubmission, serve, named queries.

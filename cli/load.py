@@ -6,27 +6,20 @@ cause``) or bad usage; 1 the store failed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from cli.options import opened, pass_layout, store_option
+from cli.options import limits_options, opened, pass_layout, store_option
 from mapper.load import Limits
 
 
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @store_option
-@click.option("--max-file-bytes", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Largest accepted file in bytes (env FSCAI_MAX_FILE_BYTES; default 64 MiB).")
-@click.option("--max-triples", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most triples in one submission (env FSCAI_MAX_TRIPLES; default 1,000,000).")
-@click.option("--max-literal-chars", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Longest literal in characters (env FSCAI_MAX_LITERAL_CHARS; default 100,000).")
+@limits_options
 @pass_layout
-def load_command(layout, files: tuple[Path, ...], store_url: str, max_file_bytes: int | None,
-                 max_triples: int | None, max_literal_chars: int | None) -> None:
+def load_command(layout, files: tuple[Path, ...], store_url: str, limits: Limits) -> None:
     """Check FILES (one institution's submission), load them as one named graph and analyse it.
 
     Every file is parsed and checked before anything is written; a refused submission
@@ -39,11 +32,6 @@ def load_command(layout, files: tuple[Path, ...], store_url: str, max_file_bytes
     from mapper.catalogue.install import install_catalogue
     from mapper.load import load_submission
 
-    try:
-        limits = Limits.from_env(os.environ, max_file_bytes=max_file_bytes, max_triples=max_triples,
-                                 max_literal_chars=max_literal_chars)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
     with opened(store_url) as store:
         install_catalogue(store, layout)
         submission = load_submission(store, files, limits=limits)

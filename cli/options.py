@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -27,6 +28,30 @@ as_of_option = click.option(
     "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
     help="Reference date for review and target dates (default: today).")
 files_argument = click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+
+
+def limits_options(command):
+    """``--max-file-bytes``, ``--max-triples``, ``--max-literal-chars``: the loader's limits, over
+    the ``FSCAI_MAX_*`` environment; the command gets them as one ``limits`` argument."""
+    from mapper.load import Limits
+
+    @click.option("--max-file-bytes", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Largest accepted file in bytes (env FSCAI_MAX_FILE_BYTES; default 64 MiB).")
+    @click.option("--max-triples", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Most triples in one submission (env FSCAI_MAX_TRIPLES; default 1,000,000).")
+    @click.option("--max-literal-chars", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Longest literal in characters (env FSCAI_MAX_LITERAL_CHARS; default 100,000).")
+    @functools.wraps(command)
+    def with_limits(*args, max_file_bytes: int | None, max_triples: int | None, max_literal_chars: int | None,
+                    **kwargs):
+        try:
+            limits = Limits.from_env(os.environ, max_file_bytes=max_file_bytes, max_triples=max_triples,
+                                     max_literal_chars=max_literal_chars)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        return command(*args, limits=limits, **kwargs)
+
+    return with_limits
 
 
 class Failure(click.ClickException):

@@ -15,15 +15,16 @@ from pathlib import Path
 import click
 
 from cli.analysed import read_catalogue_cached
-from cli.options import Failure, files_argument, opened, pass_layout
+from cli.options import Failure, files_argument, limits_options, opened, pass_layout
 
 
 @click.command("template")
 @files_argument
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="FILE.xlsx",
               help="Where to write the workbook.")
+@limits_options
 @pass_layout
-def template_command(layout, files: tuple[Path, ...], out: Path) -> None:
+def template_command(layout, files: tuple[Path, ...], out: Path, limits) -> None:
     """申報活頁簿範本 / Workbook template: sheets, bilingual headers and drop-down lists to fill in.
 
     FILES: a submission to fill it from (its rows, plus a row for each applicable measure and
@@ -38,7 +39,7 @@ def template_command(layout, files: tuple[Path, ...], out: Path) -> None:
     mapping = layout_mapping(layout)
     triples: list = []
     if files:
-        triples, unanswered = _from_files(layout, files, catalogue)
+        triples, unanswered = _from_files(layout, files, catalogue, limits)
     else:
         unanswered = [Unanswered(m.notation, "") for m in catalogue.measures]
     try:
@@ -50,7 +51,7 @@ def template_command(layout, files: tuple[Path, ...], out: Path) -> None:
     click.echo(f"已寫入 / wrote {out} ({len(unanswered)} 列待填答 / rows to answer)", err=True)
 
 
-def _from_files(layout, files: tuple[Path, ...], catalogue):
+def _from_files(layout, files: tuple[Path, ...], catalogue, limits):
     """The submission's triples and the applicable (measure, subject) pairs it does not answer,
     found by loading it into a throw-away in-memory store and classifying it."""
     import pyoxigraph as ox
@@ -64,7 +65,7 @@ def _from_files(layout, files: tuple[Path, ...], catalogue):
 
     with opened("memory:", failing=2) as store:
         install_catalogue(store, layout)
-        submission = load_submission(store, files)
+        submission = load_submission(store, files, limits=limits)
         analysis = analyse(store, submission.graph_iri, as_of=dt.date.today(), layout=layout, catalogue=catalogue,
                            install=False)
     triples = [q.triple for q in ox.parse(submission.ntriples, ox.RdfFormat.N_TRIPLES)]

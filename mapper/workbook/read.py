@@ -188,7 +188,8 @@ def _triples(rows: list[_Row], mapping: Mapping) -> Converted:
     for row, iri in zip(rows, subjects):
         subject = ox.NamedNode(iri)
         id_place = row.cells[row.sheet.columns_of("Identifier")[0].iri][1]
-        types = [_choice(c, *row.cells[c.iri]) for c in row.sheet.columns_of("RowType") if c.iri in row.cells]
+        types = [_choice(c, value, where) for c in row.sheet.columns_of("RowType") if c.iri in row.cells
+                 for value, where in [row.cells[c.iri]] for value in _values(c, value, where)]
         for cls in types or [row.sheet.row_class]:
             emit(subject, RDF_TYPE, ox.NamedNode(cls), id_place)
         nodes: dict[str, ox.BlankNode] = {}

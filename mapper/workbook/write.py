@@ -97,15 +97,19 @@ def _rows(mapping: Mapping, triples: list[ox.Triple]) -> tuple[dict[str, list[di
         row: dict[str, Any] = {}
         own = by_subject[subject]
         allowed = {c.iri for col in sheet.columns_of("RowType") for c in col.choices} or {sheet.row_class}
-        type_triple = next(t for t in own if t.predicate.value == RDF_TYPE and t.object.value in allowed)
-        used.add(type_triple)
+        type_triples = sorted((t for t in own if t.predicate.value == RDF_TYPE and t.object.value in allowed),
+                              key=lambda t: t.object.value)
+        if len(type_triples) > 1 and not any(c.multiple for c in sheet.columns_of("RowType")):
+            type_triples = type_triples[:1]  # the sheet's one class; any other type is left, and reported below
+        used.update(type_triples)
         for column in sheet.columns:
             if column.kind == "Identifier":
                 row[column.iri] = shorten(subject.value, base)
             elif column.kind == "IriBase":
                 row[column.iri] = base
             elif column.kind == "RowType":
-                row[column.iri] = next(c.display for c in column.choices if c.iri == type_triple.object.value)
+                row[column.iri] = "\n".join(c.display for t in type_triples for c in column.choices
+                                            if c.iri == t.object.value)
             elif not column.groups:
                 row[column.iri] = _cell(column, own, used, base, subject)
         _group_cells(mapping, sheet, row, own, by_subject, used, base, subject)
@@ -253,15 +257,18 @@ def _note(column: Column, mapping: Mapping) -> str:
 
 
 def _validation(column: Column, mapping: Mapping, choice_ranges: dict[str, str]) -> DataValidation | None:
-    if column.multiple:
-        return None
+    """The drop-down list of a choice or single reference column; for a column of several values a
+    list that warns (a cell of two lines is no item of it) instead of refusing."""
     formula = choice_ranges.get(column.iri)
+    if column.multiple and formula is None:
+        return None
     if formula is None and column.kind == "Reference" and len(column.refers_to) == 1:
         target = mapping.sheet(column.refers_to[0])
         formula = f"'{target.name}'!$A$2:$A${FORMATTED_ROWS}"
     if formula is None:
         return None
     return DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                          errorStyle="warning" if column.multiple else "stop",
                           errorTitle="選項 / choice", error="請自清單選擇 / choose a value from the list")
 
 

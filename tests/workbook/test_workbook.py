@@ -286,3 +286,40 @@ def test_the_workbook_reads_choices_by_any_of_their_names(mapping, catalogue):
     assert len(measure.choices) == len(catalogue.measures)
     assert measure.choice_for("2.1.3").iri == catalogue.measure("2.1.3").iri
     assert measure.choice_for("9.9.9") is None
+
+
+def test_a_row_of_two_types_and_a_triple_no_column_holds(tmp_path, terms, mapping, catalogue):
+    """A policy typed also as plain evidence keeps both types (the Type column takes one per line); a
+    risk-factor assessment named by an IRI, which the R1-R6 columns cannot name, stops the template."""
+    turtle = parse_submission([REPO / "data" / "examples" / "securities"], catalogue_terms=terms)
+    triples = _triples(turtle)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    policy = next(t.subject for t in triples if t.predicate == rdf_type
+                  and t.object.value == "https://w3id.org/fscai/def#RiskManagementPolicy")
+    two_types = [*triples, ox.Triple(policy, rdf_type, ox.NamedNode("https://w3id.org/fscai/def#Evidence"))]
+    book = tmp_path / "two-types.xlsx"
+    book.write_bytes(write_workbook(mapping, catalogue, triples=two_types))
+    read = parse_submission([book], catalogue_terms=terms, workbook_mapping=mapping)
+    assert read.triples == turtle.triples + 1
+    assert isomorphic(read.graph, Graph().parse(data=ox.serialize(two_types, format=ox.RdfFormat.N_TRIPLES),
+                                                format="nt"))
+
+    from mapper.workbook.write import WorkbookWriteError
+
+    assessment = next(t for t in triples if t.predicate.value == "https://w3id.org/fscai/def#riskFactorAssessment")
+    named = ox.NamedNode("https://securities.example.tw/fscai/assessment-1")
+    renamed = [ox.Triple(named if t.subject == assessment.object else t.subject, t.predicate,
+                         named if t.object == assessment.object else t.object) for t in triples]
+    with pytest.raises(WorkbookWriteError, match="triples no column of the workbook holds"):
+        write_workbook(mapping, catalogue, triples=renamed)
+
+
+def test_the_template_reads_its_files_within_the_loader_limits(fscai, tmp_path):
+    example = REPO / "data" / "examples" / "minimal-submission.ttl"
+    refused = fscai("template", str(example), "--out", str(tmp_path / "x.xlsx"), "--max-file-bytes", "100")
+    assert refused.exit_code == 2
+    assert "over the limit of 100 bytes (--max-file-bytes / FSCAI_MAX_FILE_BYTES)" in refused.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+    by_env = fscai("template", str(example), "--out", str(tmp_path / "x.xlsx"), env={"FSCAI_MAX_TRIPLES": "5"})
+    assert by_env.exit_code == 2 and "more than 5 triples" in by_env.stderr
+    assert fscai("template", str(example), "--out", str(tmp_path / "x.xlsx")).exit_code == 0
