@@ -71,7 +71,8 @@ class Choice:
 class Column:
     iri: str
     order: int
-    kind: str  # the local name of its fscw:ValueKind: Identifier, IriBase, RowType, Text, Typed, Choice, Reference, IriValue
+    kind: str  # its fscw:ValueKind's local name: Identifier, IriBase, RowType, Text, Typed, Choice, Reference, IriValue,
+    # ChoiceLabel
     zh: str
     en: str
     hint_zh: str = ""
@@ -86,6 +87,8 @@ class Column:
     choices: tuple[Choice, ...] = ()
     refers_to: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    #: for a ChoiceLabel column: the choice column whose term's words it shows
+    label_of: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -199,7 +202,7 @@ def read_mapping(store: Store) -> Mapping:
                 multiple=r.get("multiple") == "true", required=r.get("required") == "true",
                 prefilled=r.get("prefilled") == "true", width=int(r.get("width") or 16),
                 choices=tuple(choices.get(r["column"], ())), refers_to=tuple(sorted(r.get("refersTo", "").split())),
-                groups=tuple(sorted(r.get("groups", "").split()))))
+                groups=tuple(sorted(r.get("groups", "").split())), label_of=r.get("labelOf", "")))
     built = []
     for iri, sheet in sheets.items():
         r = sheet["row"]

@@ -205,7 +205,7 @@ def _triples(rows: list[_Row], mapping: Mapping) -> Converted:
                 if group.fixed_property:
                     emit(node, group.fixed_property, ox.NamedNode(group.fixed_value), where)
         for column in row.sheet.columns:
-            if column.iri not in row.cells or column.kind in ("Identifier", "IriBase", "RowType"):
+            if column.iri not in row.cells or column.kind in ("Identifier", "IriBase", "RowType", "ChoiceLabel"):
                 continue
             value, where = row.cells[column.iri]
             objects = [_object(column, v, where, base, ids) for v in _values(column, value, where)]

@@ -110,6 +110,8 @@ def _rows(mapping: Mapping, triples: list[ox.Triple]) -> tuple[dict[str, list[di
             elif column.kind == "RowType":
                 row[column.iri] = "\n".join(c.display for t in type_triples for c in column.choices
                                             if c.iri == t.object.value)
+            elif column.kind == "ChoiceLabel":
+                continue  # filled below, once the column it shows is
             elif not column.groups:
                 row[column.iri] = _cell(column, own, used, base, subject)
         _group_cells(mapping, sheet, row, own, by_subject, used, base, subject)
@@ -212,7 +214,18 @@ def _header(ws, row: int, values: Sequence[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _shown_words(sheet: Sheet, values: dict) -> None:
+    """Fill each ChoiceLabel column of a row with the words of the term its choice column names."""
+    for column in sheet.columns_of("ChoiceLabel"):
+        chosen = next((c for c in sheet.columns if c.iri == column.label_of), None)
+        choice = chosen.choice_for(str(values.get(chosen.iri))) if chosen and values.get(chosen.iri) else None
+        if choice is not None:
+            values[column.iri] = f"{choice.zh}\n{choice.en}"
+
+
 def _data_sheet(ws, sheet: Sheet, rows: list[dict], mapping: Mapping, choice_ranges: dict[str, str]) -> None:
+    for values in rows:
+        _shown_words(sheet, values)
     _header(ws, 1, [c.header for c in sheet.columns])
     ws.freeze_panes = "B2"
     ws.row_dimensions[1].height = 32

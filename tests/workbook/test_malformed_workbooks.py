@@ -182,7 +182,7 @@ def at(sheet: str, ref: str) -> str:
 
 CASES: list[Case] = [
     # -- a value a column does not take
-    Case("unknown status", set_cell(STATEMENTS, "D3", "大概吧"), at(STATEMENTS, "D3"),
+    Case("unknown status", set_cell(STATEMENTS, "E3", "大概吧"), at(STATEMENTS, "E3"),
          ("落實狀態 Status", "'大概吧'", *UNKNOWN_CHOICE, "已落實 / implemented")),
     Case("unknown measure notation", set_cell(STATEMENTS, "B3", "9.9.9"), at(STATEMENTS, "B3"),
          ("建議作法 Measure", "'9.9.9'", *UNKNOWN_CHOICE)),
@@ -209,7 +209,7 @@ CASES: list[Case] = [
          ("風險評估單位 Risk assessed by", "此列無對應之評估（其等級欄為空）",
           "nothing on this row for it to describe (its level columns are empty)")),
     # -- a missing required cell
-    Case("statement with a status but no subject", set_cell(STATEMENTS, "C3", None), at(STATEMENTS, "C3"),
+    Case("statement with a status but no subject", set_cell(STATEMENTS, "D3", None), at(STATEMENTS, "D3"),
          ("對象 Subject", *REQUIRED)),
     Case("submission date missing", set_cell(SUBMISSION, "E2", None), at(SUBMISSION, "E2"),
          ("申報日期 Submission date", *REQUIRED)),

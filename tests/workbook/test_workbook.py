@@ -70,7 +70,9 @@ def test_the_template_lays_out_every_sheet_with_bilingual_headers_and_drop_downs
     assert [statements.cell(row=r, column=2).value for r in range(2, 2 + len(catalogue.measures))] == \
         [m.notation for m in catalogue.measures]
     # the status column's drop-down lists the vocabulary's statuses, read from the Choices sheet
-    status_rule = next(v for v in statements.data_validations.dataValidation if "D2" in str(v.sqref))
+    assert statements["C1"].value == "建議作法內容\nMeasure text"
+    assert statements["C2"].value == f"{catalogue.measures[0].label.zh}\n{catalogue.measures[0].label.en}"
+    status_rule = next(v for v in statements.data_validations.dataValidation if "E2" in str(v.sqref))
     sheet_name, cells = status_rule.formula1.rsplit("!", 1)
     choices = book[sheet_name.strip("'")]
     first, last = (int(c.strip("$").split("$")[-1]) for c in cells.split(":"))
@@ -208,8 +210,8 @@ def test_the_template_from_a_submission_prefills_each_applicable_pair_it_leaves_
     base = "https://securities.example.tw/fscai/"
     prefilled = set()
     for r in range(2, sheet.max_row + 1):
-        if sheet.cell(row=r, column=4).value is None:  # no status: a pre-filled row
-            subject = sheet.cell(row=r, column=3).value
+        if sheet.cell(row=r, column=5).value is None:  # no status: a pre-filled row
+            subject = sheet.cell(row=r, column=4).value
             prefilled.add((sheet.cell(row=r, column=2).value, subject if ":" in subject else base + subject))
     assert prefilled == missing
     # and the filled workbook still reads back as the submission (its unanswered rows are skipped)
