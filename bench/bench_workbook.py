@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(directory, ignore_errors=True)
     print(f"\n{_load()} at the end\n")
     print(f"Workbook against N-Triples, one synthetic institution, median (min-max) of {args.runs} runs\n")
-    print(f"{'':<46}" + "".join(f"{f'{n} systems ({sizes[n]})':>34}" for n in results))
+    print(f"{'':<46}" + "".join(f"{f'{n} systems ({sizes[n]})':>44}" for n in results))
     for key, label in ROWS:
-        print(f"{label:<46}" + "".join(f"{_cell(results[n][key]):>34}" for n in results))
+        print(f"{label:<46}" + "".join(f"{_cell(results[n][key]):>44}" for n in results))
     print(f"{'load xlsx / load nt':<46}" + "".join(
-        f"{statistics.median(results[n]['load xlsx']) / statistics.median(results[n]['load nt']):>33.2f}x"
+        f"{statistics.median(results[n]['load xlsx']) / statistics.median(results[n]['load nt']):>43.2f}x"
         for n in results))
     return 0
 
