@@ -9,6 +9,8 @@ and an analysis derived under another version is known to be stale.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from mapper.catalogue.ontology import knowledge_ntriples
 from mapper.catalogue.records import Catalogue, read_catalogue
@@ -16,6 +18,8 @@ from mapper.graphs import CATALOGUE_GRAPH, KNOWLEDGE_VERSION
 from mapper.layout import Layout, project_layout
 from mapper.rq import query_text
 from mapper.store import Store, open_store
+
+T = TypeVar("T")
 
 #: The engine's queries whose output is stored at intake: changing one makes every analysis stale.
 DERIVING_QUERIES = ("derivation-rules", "applicability", "gap-records", "market-entry", "market-chapters",
@@ -51,15 +55,21 @@ def install_catalogue(store: Store, layout: Layout | None = None) -> int:
     return data.count(b"\n")
 
 
+def read_layout(read: Callable[[Store], T], layout: Layout | None = None) -> T:
+    """What ``read`` finds in the layout's Turtle, installed in a throw-away in-memory store: the
+    same reader then serves a store and a project tree on disk."""
+    store = open_store("memory:")
+    try:
+        install_catalogue(store, layout)
+        return read(store)
+    finally:
+        store.close()
+
+
 def layout_catalogue(layout: Layout | None = None) -> Catalogue:
-    """The catalogue records of the layout's Turtle, read through a throw-away in-memory store.
+    """The catalogue records of the layout's Turtle.
 
     >>> layout_catalogue().measure("2.1.3").label.zh
     '提供救濟管道'
     """
-    store = open_store("memory:")
-    try:
-        install_catalogue(store, layout)
-        return read_catalogue(store)
-    finally:
-        store.close()
+    return read_layout(read_catalogue, layout)

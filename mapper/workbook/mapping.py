@@ -218,15 +218,9 @@ def read_mapping(store: Store) -> Mapping:
 
 @functools.lru_cache(maxsize=4)
 def _layout_mapping(layout: Layout, stamps: tuple) -> Mapping:
-    from mapper.catalogue.install import install_catalogue
-    from mapper.store import open_store
+    from mapper.catalogue.install import read_layout
 
-    store = open_store("memory:")
-    try:
-        install_catalogue(store, layout)
-        return read_mapping(store)
-    finally:
-        store.close()
+    return read_layout(read_mapping, layout)
 
 
 def layout_mapping(layout: Layout | None = None) -> Mapping:
