@@ -29,6 +29,7 @@ from mapper.validate import (
     validate,
     validate_institution,
 )
+from mapper.workbook.mapping import layout_mapping
 
 RENDERERS = {"text": render_text, "json": render_json, "ttl": render_turtle}
 
@@ -69,21 +70,11 @@ def _validate_files(layout: Layout, files: tuple[Path, ...], shapes) -> Validati
     ontology_files = layout.ontology_files()
     try:
         submission = parse_submission(files, catalogue_terms=catalogue_terms_from_files(ontology_files),
-                                      limits=limits, workbook_mapping=_workbook_mapping(layout, files))
+                                      limits=limits, workbook_mapping=lambda: layout_mapping(layout))
     except LoadError as exc:
         raise Refused(exc.errors) from None
     return validate(submission.graph, catalogue=catalogue_graph(layout), shapes=shapes,
                     graph_iri=submission.graph_iri)
-
-
-def _workbook_mapping(layout: Layout, files: tuple[Path, ...]):
-    """The layout's workbook mapping when FILES hold a workbook (or a directory that may)."""
-    from mapper.load.limits import WORKBOOK_EXTENSIONS
-    from mapper.workbook.mapping import layout_mapping
-
-    if any(Path(f).suffix.lower() in WORKBOOK_EXTENSIONS or Path(f).is_dir() for f in files):
-        return layout_mapping(layout)
-    return None
 
 
 def _validate_stored(store_url: str, institution: str, shapes) -> Validation:

@@ -40,7 +40,7 @@ import datetime
 import functools
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,13 +86,14 @@ class Submission:
 
 
 def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms: frozenset[str],
-                     limits: Limits = Limits(), workbook_mapping: Mapping | None = None) -> Submission:
+                     limits: Limits = Limits(),
+                     workbook_mapping: Mapping | Callable[[], Mapping] | None = None) -> Submission:
     """Read, parse and check every file of one submission; write nothing.
 
     ``catalogue_terms``: the IRIs of the catalogue's subjects (see
     :func:`~mapper.load.write.catalogue_terms_from`). ``workbook_mapping``: how a workbook's
-    sheets and columns give triples (:mod:`mapper.workbook.mapping`), needed only for ``.xlsx``
-    files. Raises :class:`LoadError` (the first error of each file in ``.errors``) if anything is
+    sheets and columns give triples (:mod:`mapper.workbook.mapping`), or a function giving it,
+    called only when an ``.xlsx`` file is met. Raises :class:`LoadError` (the first error of each file in ``.errors``) if anything is
     refused.
     """
     paths = expand_paths(paths)
@@ -104,14 +105,16 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, workbook_mapping)
+        mapping = functools.cache(workbook_mapping if callable(workbook_mapping) else lambda: workbook_mapping)
+        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, mapping)
     finally:
         if collecting:
             gc.enable()
 
 
 def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: list[LoadError],
-               catalogue_terms: frozenset[str], limits: Limits, workbook_mapping: Mapping | None) -> Submission:
+               catalogue_terms: frozenset[str], limits: Limits,
+               workbook_mapping: Callable[[], Mapping | None]) -> Submission:
     for path in paths:
         if budget.exhausted:
             break

@@ -11,7 +11,7 @@ mark is accepted and dropped.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,10 +49,10 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return expanded
 
 
-def read_file(path: Path, limits: Limits, workbook_mapping: Mapping | None = None) -> File:
+def read_file(path: Path, limits: Limits, workbook_mapping: Callable[[], Mapping | None] = lambda: None) -> File:
     """The file at ``path``, its format, bytes (without BOM) and text, or :class:`LoadError`.
 
-    A workbook (``.xlsx``) is read with ``workbook_mapping`` into the N-Triples it gives
+    A workbook (``.xlsx``) is read with the mapping ``workbook_mapping()`` gives into the N-Triples it gives
     (:mod:`mapper.workbook.read`), each line remembering its cell."""
     name = str(path)
     if path.suffix.lower() in WORKBOOK_EXTENSIONS:
@@ -106,10 +106,11 @@ def _read_bytes(path: Path, f: File, limits: Limits) -> bytes:
     return data
 
 
-def _read_workbook(path: Path, limits: Limits, mapping: Mapping | None) -> File:
+def _read_workbook(path: Path, limits: Limits, workbook_mapping: Callable[[], Mapping | None]) -> File:
     from mapper.workbook.read import WorkbookError, convert
 
     f = File(str(path), ox.RdfFormat.N_TRIPLES)
+    mapping = workbook_mapping()
     if mapping is None:
         raise f.error("a workbook needs the workbook mapping (ontology/workbook.ttl) in the catalogue")
     try:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from mapper.graphs import CATALOGUE_GRAPH
 from mapper.load.errors import LoadError
 from mapper.load.files import File
-from mapper.load.limits import FORMATS, WORKBOOK_EXTENSIONS, Limits
+from mapper.load.limits import FORMATS, Limits
 from mapper.load.parse import Submission, parse_submission
 from mapper.load.positions import syntax_error
 
@@ -33,7 +33,7 @@ def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
 
     ``catalogue_terms`` defaults to :func:`catalogue_terms_from` ``(store)``; a store
     without a catalogue is refused (nothing would protect the guideline). A workbook is read
-    with the mapping the store's catalogue holds.
+    with the mapping the store's catalogue holds (read only when a workbook is met).
     """
     if catalogue_terms is None:
         catalogue_terms = catalogue_terms_from(store)
@@ -41,13 +41,10 @@ def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
             raise LoadError(getattr(store, "url", "store"), None, None,
                             f"the store holds no catalogue (graph <{CATALOGUE_GRAPH}> is empty): "
                             "load the catalogue before any submission")
-    paths = list(paths)
-    mapping = None
-    if any(Path(p).suffix.lower() in WORKBOOK_EXTENSIONS or Path(p).is_dir() for p in paths):
-        from mapper.workbook.mapping import read_mapping
+    from mapper.workbook.mapping import read_mapping
 
-        mapping = read_mapping(store)
-    submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits, workbook_mapping=mapping)
+    submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits,
+                                  workbook_mapping=lambda: read_mapping(store))
     store.replace_graph(submission.graph_iri, submission.ntriples)
     return submission
 
