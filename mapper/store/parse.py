@@ -116,6 +116,42 @@ def declares_dataset(query: str) -> bool:
     return engine_reading(query).declares_dataset
 
 
+def without_dataset(query: str) -> str:
+    """``query`` without its ``FROM`` and ``FROM NAMED`` clauses, for a server that would add them
+    to the dataset the protocol sends (Virtuoso unions the two) instead of letting the protocol's
+    replace them, as SPARQL 1.1 Protocol section 2.1.4 says. Refuses what it cannot take apart.
+
+    >>> without_dataset("SELECT * FROM <https://a.example/g> FROM NAMED <https://a.example/h> WHERE { ?s ?p ?o }")
+    'SELECT *   WHERE { ?s ?p ?o }'
+    """
+    parts: list[str] = []
+    depth, skip = 0, 0
+    for kind, text, _, _ in tokens(query):
+        word = text.upper() if kind == "word" else ""
+        if skip:
+            if kind in ("space", "comment"):
+                continue
+            if word == "NAMED" and skip == 2:
+                skip = 1
+                continue
+            if kind != "iri":
+                raise QuerySyntaxError("a FROM clause naming its graph by a prefixed name: write the full <IRI>")
+            skip = 0
+            continue
+        if text == "{":
+            depth += 1
+        elif text == "}":
+            depth -= 1
+        if word == "FROM" and depth == 0:
+            skip = 2
+            continue
+        parts.append(text)
+    stripped = "".join(parts)
+    if declares_dataset(stripped):
+        raise QuerySyntaxError("a FROM clause that could not be taken out of the query (spelled with escapes?)")
+    return stripped
+
+
 @lru_cache(maxsize=256)
 def is_update(text: str) -> bool:
     """Whether ``text`` parses as a SPARQL 1.1 Update.

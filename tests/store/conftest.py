@@ -1,8 +1,9 @@
 """Fixtures for the store contract suite: a fresh, empty store per test on every backend.
 
 The remote backend talks to a real ``oxigraph serve`` started on loopback once per
-session (the ``oxigraph`` binary from PyPI, installed next to the Python interpreter);
-each test starts from an empty server (``DROP ALL``).
+session (the ``oxigraph`` binary from PyPI, installed next to the Python interpreter), and the
+``virtuoso`` backend, the same remote store, to a real Virtuoso 7.2 (Debian's
+``virtuoso-opensource``, :mod:`virtuoso_server`); each test starts from an empty server.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Callable, ContextManager, Iterator
 
 import pytest
 from oxigraph_server import OxigraphServer, free_port, running_oxigraph
+from virtuoso_server import VirtuosoServer, virtuoso_server  # noqa: F401 (a fixture)
 
 from mapper.store import Store, open_store
 
-BACKENDS = ("memory", "disk", "remote")
+BACKENDS = ("memory", "disk", "remote", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +51,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], Store]]:
     """A factory of fresh, empty stores of ``backend``, all closed after the test.
 
-    On the remote backend every store is the same server, emptied when a store is made:
+    On the remote backends every store is the same server, emptied when a store is made:
     use one store at a time.
     """
     opened: list[Store] = []
@@ -60,7 +62,8 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
         elif backend == "disk":
             url = f"oxigraph:{tmp_path / f'store-{len(opened)}'}"
         else:
-            server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+            server: OxigraphServer | VirtuosoServer = request.getfixturevalue(
+                "oxigraph_server" if backend == "remote" else "virtuoso_server")
             server.clear()
             url = server.store_url
         store = open_store(url, timeout_s=30)
