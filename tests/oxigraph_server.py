@@ -9,10 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
@@ -62,28 +62,35 @@ def running_oxigraph(location: Path, *extra_args: str) -> Iterator[OxigraphServe
         )
     server = OxigraphServer(f"http://127.0.0.1:{port}")
     try:
-        _wait_until_up(server, process, log_path)
+        wait_until_answers("oxigraph serve", f"{server.http_url}/query?{urlencode({'query': 'ASK {}'})}", process,
+                           log_path.read_text)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
-def _wait_until_up(server: OxigraphServer, process: subprocess.Popen, log_path: Path) -> None:
-    probe = f"{server.http_url}/query?{urlencode({'query': 'ASK {}'})}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def wait_until_answers(name: str, probe: str, process: subprocess.Popen, logs: Callable[[], str],
+                       timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+    """Poll ``probe`` until it answers 200; fail the test with ``logs()`` if the server exits first or
+    does not answer in time (every test server: ``oxigraph serve``, Virtuoso)."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"oxigraph serve exited with {process.returncode}: {log_path.read_text()}")
+            pytest.fail(f"{name} exited with {process.returncode}: {logs()}")
         try:
             with urlopen(probe, timeout=1) as response:
                 if response.status == 200:
                     return
         except (URLError, OSError):
             time.sleep(0.05)
-    pytest.fail(f"oxigraph serve did not answer on {server.http_url} within {STARTUP_TIMEOUT_S}s: "
-                f"{log_path.read_text()}")
+    pytest.fail(f"{name} did not answer at {probe} within {timeout_s}s: {logs()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 10 s: a test server never outlives its test."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

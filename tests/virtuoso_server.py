@@ -28,17 +28,15 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
-from oxigraph_server import free_port
+from oxigraph_server import free_port, stop, wait_until_answers
 
 VIRTUOSO = Path("/usr/bin/virtuoso-t")
 ISQL = Path("/usr/bin/isql-vt")
@@ -256,17 +254,13 @@ def running_virtuoso(directory: Path | None = None, *, query_timeout_s: int = 0,
     password = secrets.token_hex(12)
     server = VirtuosoServer(f"http://127.0.0.1:{http_port}", sql_port, password, directory)
     try:
-        _wait_until_up(server, process, directory)
+        wait_until_answers("virtuoso-t", f"{server.http_url}/sparql?{urlencode({'query': 'ASK {}'})}", process,
+                           lambda: _logs(directory), STARTUP_TIMEOUT_S)
         setup = SETUP_SQL.format(private=PRIVATE_GRAPHS, password=password)
         _isql(sql_port, "dba", (BCP47_STRLANG_SQL if bcp47_strlang else "") + setup)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -283,21 +277,6 @@ def _isql(port: int, password: str, sql: str) -> str:
     if done.returncode != 0 or "*** Error" in done.stderr or "*** Error" in done.stdout:
         raise RuntimeError(f"isql-vt failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
-
-
-def _wait_until_up(server: VirtuosoServer, process: subprocess.Popen, directory: Path) -> None:
-    probe = f"{server.http_url}/sparql?{urlencode({'query': 'ASK {}'})}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"virtuoso-t exited with {process.returncode}: {_logs(directory)}")
-        try:
-            with urlopen(probe, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (URLError, OSError):
-            time.sleep(0.1)
-    pytest.fail(f"Virtuoso did not answer on {server.http_url} within {STARTUP_TIMEOUT_S}s: {_logs(directory)}")
 
 
 def _logs(directory: Path) -> str:
