@@ -83,7 +83,6 @@ def _rows(mapping: Mapping, triples: list[ox.Triple]) -> tuple[dict[str, list[di
     for t in triples:
         by_subject[t.subject].append(t)
     used: set[ox.Triple] = set()
-    types = {t.subject: t.object.value for t in triples if t.predicate.value == RDF_TYPE}
     placed: dict[Any, Sheet] = {}
     for sheet in mapping.data_sheets:
         allowed = {c.iri for col in sheet.columns_of("RowType") for c in col.choices} or {sheet.row_class}
@@ -120,7 +119,6 @@ def _rows(mapping: Mapping, triples: list[ox.Triple]) -> tuple[dict[str, list[di
     if left:
         shown = "; ".join(str(t) for t in left[:5])
         raise WorkbookWriteError(f"{len(left)} triples no column of the workbook holds, e.g. {shown}")
-    del types
     return rows, base
 
 
