@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.layout import Layout
     from mapper.store import Store
 
-WORKBOOK = "https://w3id.org/fscai/workbook#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
