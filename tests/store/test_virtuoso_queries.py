@@ -25,7 +25,7 @@ from mapper.store.parse import engine_reading
 AGREE = ("catalogue-terms", "gap-kinds", "gap-kinds-all", "labels", "market-adoption", "market-chapters",
          "market-entry", "market-vendors", "statements", "synth-rules", "tier-thresholds",
          "trace-vendors", "verdicts-decided", "vocabulary", "workbook-groups", "institutions",
-         "systems-by-tier-oversight")
+         "systems-by-tier-oversight", "measure-adoption", "vendor-concentration")
 #: Queries that do not yet, and why (each cause has a repro in the issue's notes).
 NOT_YET = {
     "applicability": "STRLANG refuses zh-Hant; BOUND() wrong after UNION { BIND }; UTF-8 mangled by REPLACE",
@@ -37,9 +37,7 @@ NOT_YET = {
     "catalogue-statements": "an empty string where Oxigraph leaves a variable unbound",
     "workbook-columns": "computed booleans as integers; GROUP_CONCAT order",
     "workbook-choices": "computed booleans as integers; GROUP_CONCAT order",
-    "gaps-by-principle": "integer division; hangs with a bound date",
-    "measure-adoption": "integer division",
-    "vendor-concentration": "integer division",
+    "gaps-by-principle": "hangs with a bound date",
     "submission-changes": "internal compiler error SQ156",
     "market-tiers": "the records it builds differ (not yet diagnosed)",
     "gaps": "over the union of every graph (no dataset given): past 120 s",
