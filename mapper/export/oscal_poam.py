@@ -26,16 +26,14 @@ import datetime as dt
 from mapper.analysis import Analysis
 from mapper.export.oscal_base import (
     canonical,
-    digest,
     in_order,
-    metadata,
     paragraphs,
     prop,
     stable_uuid,
     timestamp,
     title,
 )
-from mapper.export.oscal_results import institution_party
+from mapper.export.oscal_results import institution_document
 from mapper.gaps import Gap
 from mapper.graphs import institution_of
 from mapper.labels import Label
@@ -81,14 +79,7 @@ def poam_document(analysis: Analysis) -> dict | None:
         "risks": [_risk(analysis, gap) for gap in items],
         "poam-items": [_item(analysis, gap) for gap in items],
     }
-    version = digest(body)
-    heading = Label(f"{HEADING.zh}：{analysis.institution_label.zh}", f"{HEADING.en}: {analysis.institution_label.en}")
-    return {"plan-of-action-and-milestones": {
-        "uuid": stable_uuid(analysis.submission_graph, "oscal-poam", version),
-        "metadata": metadata(heading, timestamp(analysis.as_of), version, POAM_REMARK,
-                             parties=[institution_party(analysis)]),
-        **body,
-    }}
+    return institution_document(analysis, "plan-of-action-and-milestones", "oscal-poam", HEADING, POAM_REMARK, body)
 
 
 def _key(gap: Gap) -> tuple[str, ...]:

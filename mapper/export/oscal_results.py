@@ -68,12 +68,18 @@ def assessment_results_document(analysis: Analysis) -> dict:
         "import-ap": {"href": plan_href(ubn), "remarks": paragraphs(NO_PLAN)},
         "results": [_result(analysis)],
     }
+    return institution_document(analysis, "assessment-results", "oscal-assessment-results", TITLE, RESULTS_REMARK, body)
+
+
+def institution_document(analysis: Analysis, model: str, tag: str, heading: Label, remark: Label,
+                         body: dict) -> dict:
+    """One institution's OSCAL document ``{model: ...}``: ``body`` with its UUID (from ``tag`` and the
+    content's digest, which is also its version) and metadata, dated the analysis's reference date."""
     version = digest(body)
-    heading = Label(f"{TITLE.zh}：{analysis.institution_label.zh}", f"{TITLE.en}: {analysis.institution_label.en}")
-    return {"assessment-results": {
-        "uuid": stable_uuid(analysis.submission_graph, "oscal-assessment-results", version),
-        "metadata": metadata(heading, timestamp(analysis.as_of), version, RESULTS_REMARK,
-                             parties=[institution_party(analysis)]),
+    named = Label(f"{heading.zh}：{analysis.institution_label.zh}", f"{heading.en}: {analysis.institution_label.en}")
+    return {model: {
+        "uuid": stable_uuid(analysis.submission_graph, tag, version),
+        "metadata": metadata(named, timestamp(analysis.as_of), version, remark, parties=[institution_party(analysis)]),
         **body,
     }}
 
