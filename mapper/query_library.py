@@ -18,7 +18,7 @@ True
 >>> query = read_query("submission-changes")
 >>> [p.name for p in query.parameters]
 ['ubn', 'from', 'to']
->>> 'VALUES ?ubn { "83910461" }' in query.bind({"ubn": "83910461"})
+>>> 'BIND ("83910461" AS ?ubn)' in query.bind({"ubn": "83910461"})
 True
 """
 

@@ -4,13 +4,19 @@ Three folders hold SPARQL: the engine's generic queries (``mapper/queries/``: ap
 labels, ...), the viewer's small queries about one IRI (``web/queries/``), and the regulator's named
 questions (``queries/`` at the project root, :mod:`mapper.query_library`). A file may open with
 ``#`` header lines; a parameter is declared by one of them and is a line ``VALUES ?NAME { UNDEF }``
-in the query (it may appear in several subqueries): left as it is, the query answers for every
-value, and :meth:`Query.bind` fills it in, checked and written as a SPARQL term of its type::
+in the query (it may appear in several subqueries), opening its group: left as it is, the query
+answers for every value, and :meth:`Query.bind` fills it in, checked and written as a SPARQL term of
+its type, as ``BIND (TERM AS ?NAME)``::
 
     # param asOf date: 基準日 / reference date for review and target dates (default: today)
 
+A ``BIND`` that opens its group means what a one-row ``VALUES`` there means (both join one
+solution with the rest of the group), and a parameter not given becomes a comment, as
+``VALUES ?NAME { UNDEF }`` joins nothing: every engine reads the bound text alike, where Virtuoso
+7.2 hangs or loses rows on some queries with the ``VALUES`` lines (tests/store/test_virtuoso_queries.py).
+
 >>> library = ENGINE_QUERIES.parents[1] / "queries"
->>> 'VALUES ?asOf { "2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> }' in read_rq(library / "gaps-by-principle.rq").bind({"asOf": dt.date(2026, 1, 2)})
+>>> 'BIND ("2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date> AS ?asOf)' in read_rq(library / "gaps-by-principle.rq").bind({"asOf": dt.date(2026, 1, 2)})
 True
 >>> read_rq(library / "gaps-by-principle.rq").bind({"asOf": "yesterday"})
 Traceback (most recent call last):
@@ -65,11 +71,12 @@ class Query:
     parameters: tuple[Parameter, ...]
 
     def bind(self, values: Mapping[str, object]) -> str:
-        """The query text with ``VALUES ?NAME { UNDEF }`` filled in for each given parameter; a
-        ``date`` parameter takes a ``datetime.date`` or ``YYYY-MM-DD``, an ``iri`` an absolute IRI.
+        """The query text to run: ``VALUES ?NAME { UNDEF }`` made ``BIND (TERM AS ?NAME)`` for each
+        given parameter, a comment for the others; a ``date`` parameter takes a ``datetime.date`` or
+        ``YYYY-MM-DD``, an ``iri`` an absolute IRI.
 
         >>> engine_query("market-tiers").bind({"submission": "https://w3id.org/fscai/graph/submission/1/2026-11-25"}).count(
-        ...     "VALUES ?submission { <https://w3id.org/fscai/graph/submission/1/2026-11-25> }")
+        ...     "BIND (<https://w3id.org/fscai/graph/submission/1/2026-11-25> AS ?submission)")
         1
         """
         known = {p.name: p for p in self.parameters}
@@ -78,9 +85,12 @@ class Query:
             raise QueryFileError(f"{self.name} has no parameter {', '.join(unknown)}; "
                                     f"it takes: {', '.join(known) or 'none'}")
         text = self.text
-        for name, value in values.items():
-            term = _sparql_term(self.name, known[name], value)
-            text = _values_line(name).sub(lambda _m, t=term, n=name: f"VALUES ?{n} {{ {t} }}", text)
+        for name, parameter in known.items():
+            if name in values:
+                line = f"BIND ({_sparql_term(self.name, parameter, values[name])} AS ?{name})"
+            else:
+                line = f"# parameter ?{name} not given: any value (to give one: BIND (VALUE AS ?{name}))"
+            text = _values_line(name).sub(lambda _m, line=line: line, text)
         return text
 
 
@@ -89,9 +99,27 @@ def read_rq(path: Path) -> Query:
     text = path.read_text(encoding="utf-8")
     parameters = tuple(_parameter(path, match) for line in _header(text) if (match := _PARAM.match(line)))
     for parameter in parameters:
-        if not _values_line(parameter.name).search(text):
+        lines = list(_values_line(parameter.name).finditer(text))
+        if not lines:
             raise QueryFileError(f"{path}: parameter {parameter.name} has no line VALUES ?{parameter.name} {{ UNDEF }}")
+        for line in lines:
+            if not _opens_group(text[:line.start()]):
+                raise QueryFileError(f"{path}: the line VALUES ?{parameter.name} {{ UNDEF }} must open its group "
+                                        "(after '{' or another parameter's line), where a BIND means the same")
     return Query(path.stem, text, parameters)
+
+
+def _opens_group(before: str) -> bool:
+    r"""Whether the text before a parameter line ends with ``{`` or another parameter line, comments
+    and white space aside.
+
+    >>> _opens_group("WHERE {\n  # the date\n  "), _opens_group("WHERE { VALUES ?a { UNDEF }\n"), _opens_group("?s ?p ?o .\n")
+    (True, True, False)
+    """
+    code = re.sub(r"(^|\s)#[^\n]*", r"\1", before).rstrip()  # a comment, not the '#' of an IRI
+    while (match := re.search(r"VALUES\s+\?[A-Za-z_][A-Za-z0-9_]*\s*\{\s*UNDEF\s*\}$", code)):
+        code = code[:match.start()].rstrip()
+    return code.endswith("{")
 
 
 @lru_cache(maxsize=64)

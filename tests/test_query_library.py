@@ -84,7 +84,7 @@ def test_each_query_is_documented_and_parses(named):
 def test_parameters_are_bound_everywhere_they_appear():
     named = read_query("submission-changes")
     text = named.bind({"ubn": BANK_UBN, "from": BANK_EARLIER_DATE, "to": BANK_LATEST_DATE})
-    assert "UNDEF" not in text and text.count(f'VALUES ?ubn {{ "{BANK_UBN}" }}') == 3
+    assert "UNDEF" not in text and text.count(f'BIND ("{BANK_UBN}" AS ?ubn)') == 3
     with pytest.raises(QueryFileError, match="no parameter"):
         named.bind({"year": "2026"})
     with pytest.raises(QueryFileError, match="must be a date"):

@@ -217,7 +217,7 @@ def test_trace_neighbourhood_is_mapper_trace_subgraph(app, iri, depth):
 def test_the_query_library_is_offered_with_the_servers_reference_date(client):
     """The viewer, /api and the regulator's named queries count on the same date: --as-of."""
     text = client.get("/sparql/queries/gaps-by-principle").get_data(as_text=True)
-    assert 'VALUES ?asOf { "2026-11-25"^^<http://www.w3.org/2001/XMLSchema#date> }' in text
+    assert 'BIND ("2026-11-25"^^<http://www.w3.org/2001/XMLSchema#date> AS ?asOf)' in text
     listed = {q["name"]: q["query"] for q in client.get("/sparql/queries").get_json()["queries"]}
     assert listed["gaps-by-principle"] == text and "?asOf" not in listed["institutions"]
     assert client.get("/api/institutions").get_json()[0]["as_of"] == "2026-11-25"
