@@ -1,4 +1,5 @@
-"""Shared fixtures: the real ontology, parsed once, and editable copies of the project tree."""
+"""Shared fixtures: the real ontology, parsed once, editable copies of the project tree, and the
+session's Virtuoso server."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from virtuoso_server import virtuoso_server  # noqa: F401 (one Virtuoso per session, for every folder)
 
 from cli import main
 from mapper.catalogue.ontology import catalogue_graph

@@ -1,7 +1,7 @@
 """The remote backend: any SPARQL 1.1 server (Oxigraph, Fuseki, GraphDB, Virtuoso, ...).
 
-Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON results, dataset given by
-``default-graph-uri`` / ``named-graph-uri``, POST once the request gets long). Loads use
+Queries follow the SPARQL 1.1 Protocol (JSON results, dataset given by ``default-graph-uri`` /
+``named-graph-uri``, form-encoded POST once the request gets long). Loads use
 the SPARQL 1.1 Graph Store Protocol (``PUT`` / ``POST`` to ``GSP?graph=IRI``); dropping
 a graph is a ``DROP SILENT GRAPH`` update. Data is parsed and validated locally first and
 sent as N-Triples, so bad data never reaches the server.
@@ -14,15 +14,21 @@ Store URL (see :func:`mapper.store.url.parse_remote_url`)::
 ``None`` as ``default_graphs`` means the union of every named graph. With ``union=list``
 (the default, portable) the store lists the named graphs first and sends them as
 ``default-graph-uri``; with ``union=oxigraph`` it sends Oxigraph's
-``union-default-graph`` parameter instead (one request, ``oxigraph serve`` only).
+``union-default-graph`` parameter instead (one request, ``oxigraph serve`` only); with
+``union=server`` it sends no graph where the server's own dataset is the one wanted: a default
+graph that is the union of its graphs, and every named graph visible when only
+``default-graph-uri`` is sent (Virtuoso; the contract suite checks both there).
 :meth:`RemoteStore.dump` covers the named graphs only: what a server calls its default
 graph depends on its configuration, and this seam never writes to it.
+
+Every request goes through the store's own opener, which answers the server's Basic or Digest
+challenge with the credentials of the environment (:mod:`mapper.store.credentials`), never the URL's.
 """
 
 from __future__ import annotations
 
-import ast
 import http.client
+import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,21 +36,13 @@ from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
 
 from mapper.store import Backend, QuerySyntaxError, Row, StoreError, StoreTimeout, StoreUnavailable, replies
+from mapper.store.credentials import Credentials, read_credentials, store_opener
 from mapper.store.guard import check_query
 from mapper.store.parse import declares_dataset, engine_reading, without_dataset
 from mapper.store.replies import Reply
@@ -63,13 +61,15 @@ from mapper.store.view import GraphView
 NO_GRAPH = "urn:x-fscai:store:no-graph"
 #: Virtuoso echoes one response header per graph a request names; http.client refuses more than 100.
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, 100_000)
+#: An empty store whose only use is Oxigraph's query parser (the embedded store's own reading).
+_PARSER = ox.Store()
+#: With a login, an upload larger than this is preceded by a small request that gets the challenge.
+_SIGN_FIRST_BYTES = 64 * 1024
 #: Longer encoded requests are sent by POST rather than GET.
 MAX_GET_LENGTH = 2000
 
 _RESULTS_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
-_WRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404,
-                   URITooLong: 414, EndPointInternalError: 500}
 _FORM_ACCEPT = {"SELECT": _RESULTS_ACCEPT, "ASK": _RESULTS_ACCEPT, "CONSTRUCT": _GRAPH_ACCEPT,
                 "DESCRIBE": _GRAPH_ACCEPT}
 
@@ -88,13 +88,19 @@ class ProtocolDataset:
 class RemoteStore(Backend):
     """A SPARQL 1.1 server reached over HTTP; ``timeout_s`` bounds every request."""
 
-    def __init__(self, location: StoreLocation, *, timeout_s: float | None = None, read_only: bool = False) -> None:
+    def __init__(self, location: StoreLocation, *, timeout_s: float | None = None, read_only: bool = False,
+                 credentials: Credentials | None = None) -> None:
+        """``credentials`` default to those of the environment (:func:`read_credentials`)."""
         self.url = location.url
         self.endpoints = location.endpoints
         self.timeout_s = timeout_s
         self.read_only = read_only
         self.generation = 0
         self._closed = False
+        credentials = read_credentials(os.environ) if credentials is None else credentials
+        self._opener = store_opener(self.endpoints.query, credentials)
+        self._signs = credentials is not None
+        self._unsigned = self._signs  # no challenge answered yet (see _http)
 
     # queries
 
@@ -111,7 +117,7 @@ class RemoteStore(Backend):
     def _solutions(self, method: str, query: str, default_graphs: Sequence[str] | None,
                    named_graphs: Sequence[str] | None, convert: Callable[[ox.QuerySolutions], Any]) -> Any:
         dataset = self._dataset(query, default_graphs, named_graphs)
-        results = replies.results(self._query("SELECT", query, dataset, _RESULTS_ACCEPT))
+        results = replies.results(self._query(query, dataset, _RESULTS_ACCEPT))
         try:
             if not isinstance(results, ox.QuerySolutions):
                 raise StoreError(f"{method} needs a SELECT query")
@@ -127,7 +133,7 @@ class RemoteStore(Backend):
         ``QueryBoolean`` or an iterator of ``Triple``), as the embedded store gives them."""
         form = _form(query)
         dataset = self._dataset(query, default_graphs, named_graphs)
-        reply = self._query(form, query, dataset, _FORM_ACCEPT[form])
+        reply = self._query(query, dataset, _FORM_ACCEPT[form])
         if form in ("SELECT", "ASK"):
             return replies.results(reply)
         rdf_format = rdf_format_for(replies.media_type(reply.content_type) or "text/turtle")
@@ -140,7 +146,7 @@ class RemoteStore(Backend):
             named_graphs: Sequence[str] | None = None) -> bool:
         """Run an ASK query."""
         dataset = self._dataset(query, default_graphs, named_graphs)
-        results = replies.results(self._query("ASK", query, dataset, _RESULTS_ACCEPT))
+        results = replies.results(self._query(query, dataset, _RESULTS_ACCEPT))
         if not isinstance(results, ox.QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(results)
@@ -149,7 +155,7 @@ class RemoteStore(Backend):
                   named_graphs: Sequence[str] | None = None) -> Graph:
         """Run a CONSTRUCT (or DESCRIBE) query into a new rdflib Graph."""
         dataset = self._dataset(query, default_graphs, named_graphs)
-        return replies.graph(self._query("CONSTRUCT", query, dataset, _GRAPH_ACCEPT))
+        return replies.graph(self._query(query, dataset, _GRAPH_ACCEPT))
 
     def construct_into(self, graph: str, query: str, *, default_graphs: Sequence[str] | None = None,
                        named_graphs: Sequence[str] | None = None) -> int:
@@ -158,7 +164,7 @@ class RemoteStore(Backend):
             raise StoreError("construct_into() needs a CONSTRUCT query")
         self._writing(graph)
         dataset = self._dataset(query, default_graphs, named_graphs)
-        reply = self._query("CONSTRUCT", query, dataset, _GRAPH_ACCEPT)
+        reply = self._query(query, dataset, _GRAPH_ACCEPT)
         rdf_format = rdf_format_for(replies.media_type(reply.content_type) or "text/turtle")
         try:
             triples = [quad.triple for quad in ox.parse(reply.body, rdf_format, rename_blank_nodes=True)]
@@ -176,55 +182,49 @@ class RemoteStore(Backend):
         sent, so "all" has to be spelled out; an empty list is sent as :data:`NO_GRAPH`.
         """
         check_query(query)  # the full parse: a malformed query never makes a round trip
+        try:  # and Oxigraph's, which also resolves prefixes: every backend refuses the same texts alike
+            _PARSER.query(query)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"malformed SPARQL query: {error}") from error
         if default_graphs is None and named_graphs is None:
             if declares_dataset(query):
                 return ProtocolDataset()
             if self.endpoints.union == "oxigraph":
                 return ProtocolDataset(union=True)
+            if self.endpoints.union == "server":  # its default graph is the union already
+                return ProtocolDataset()
+        if self.endpoints.union == "server" and named_graphs is None:  # it keeps every named graph visible
+            return ProtocolDataset(default=tuple(_checked(default_graphs or ())) or (NO_GRAPH,))
         every = self.graphs() if default_graphs is None or named_graphs is None else []
         default = every if default_graphs is None else _checked(default_graphs)
         named = every if named_graphs is None else _checked(named_graphs)
         return ProtocolDataset(default=tuple(default) or (NO_GRAPH,), named=tuple(named) or (NO_GRAPH,))
 
-    def _query(self, query_type: str, query: str, dataset: ProtocolDataset, accept: str) -> Reply:
+    def _query(self, query: str, dataset: ProtocolDataset, accept: str) -> Reply:
         check_query(query)  # the full parse: a malformed query never makes a round trip
         if (dataset.default or dataset.named) and declares_dataset(query):
             # the protocol's graphs replace the query's FROM (SPARQL 1.1 Protocol 2.1.4); a server
             # that adds them instead (Virtuoso) would widen the dataset, so the FROM goes
             query = without_dataset(query)
-        wrapper = SPARQLWrapper(self.endpoints.query)
-        wrapper.setQuery(query)
-        wrapper.queryType = query_type  # never let SPARQLWrapper's regex route a query to the update endpoint
-        wrapper.setOnlyConneg(True)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        for graph in dataset.default:
-            wrapper.addDefaultGraph(graph)
-        for graph in dataset.named:
-            wrapper.addNamedGraph(graph)
-        if dataset.union:
-            wrapper.addParameter("union-default-graph", "true")
-        if len(urlencode({"query": query, **wrapper.parameters}, doseq=True)) > MAX_GET_LENGTH:
-            wrapper.setMethod(POST)
-        if self.timeout_s is not None:
-            wrapper.setTimeout(self.timeout_s)
-        return self._send_query(wrapper)
-
-    def _send_query(self, wrapper: SPARQLWrapper) -> Reply:
-        self._check_open()
         endpoint = self.endpoints.query
+        parameters = [("query", query), *(("default-graph-uri", g) for g in dataset.default),
+                      *(("named-graph-uri", g) for g in dataset.named)]
+        if dataset.union:
+            parameters.append(("union-default-graph", "true"))
+        encoded = urlencode(parameters)
+        if len(encoded) > MAX_GET_LENGTH:
+            request = Request(endpoint, data=encoded.encode("ascii"), method="POST",
+                              headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        else:
+            separator = "&" if "?" in endpoint else "?"
+            request = Request(f"{endpoint}{separator}{encoded}", headers={"Accept": accept})
+        self._check_open()
         try:
-            response = wrapper.query().response
-            body, headers = response.read(), response.headers
-        except SPARQLWrapperException as error:
-            if replies.is_timeout(str(error)):
-                raise StoreTimeout(f"query to {endpoint} passed the server's time limit: "
-                                   f"{_wrapper_message(error)[:300]}") from error
-            status = _WRAPPER_STATUS.get(type(error), "error")
-            kind = QuerySyntaxError if status == 400 else StoreUnavailable
-            raise kind(f"query to {endpoint} failed: HTTP {status}: {_wrapper_message(error)}") from error
+            with self._opener.open(request, timeout=self.timeout_s) as response:
+                body, headers = response.read(), response.headers
         except HTTPError as error:
-            raise _http_error("query", endpoint, error) from error
-        except (URLError, OSError) as error:
+            raise _http_error("query to", endpoint, error) from error
+        except (URLError, OSError, http.client.HTTPException) as error:
             raise _unreachable(endpoint, error, self.timeout_s) from error
         return replies.complete(body, headers)
 
@@ -254,14 +254,26 @@ class RemoteStore(Backend):
 
     def _http(self, method: str, url: str, payload: bytes, headers: dict[str, str]) -> None:
         self._check_open()
-        request = Request(url, data=payload, method=method, headers=headers)
-        try:
-            with urlopen(request, timeout=self.timeout_s) as response:
-                response.read()
-        except HTTPError as error:
-            raise _http_error(method, url, error) from error
-        except (URLError, OSError) as error:
-            raise _unreachable(url, error, self.timeout_s) from error
+        if self._unsigned and len(payload) > _SIGN_FIRST_BYTES:
+            # a small request first, so the upload goes signed: a server answers 401 to a large
+            # unsigned one before reading it, and the connection breaks
+            self._query("ASK {}", ProtocolDataset(), _RESULTS_ACCEPT)
+        self._unsigned = False
+        for attempt in (1, 2):
+            request = Request(url, data=payload, method=method, headers=headers)
+            try:
+                with self._opener.open(request, timeout=self.timeout_s) as response:
+                    response.read()
+                return
+            except HTTPError as error:
+                raise _http_error(method, url, error) from error
+            except (URLError, OSError, http.client.HTTPException) as error:
+                if attempt == 1 and self._signs and _broken_pipe(error):
+                    # refused while still sending (a stale login: 401 before the body is read), so
+                    # nothing was written: a small request for a fresh challenge, then once more
+                    self._query("ASK {}", ProtocolDataset(), _RESULTS_ACCEPT)
+                    continue
+                raise _unreachable(url, error, self.timeout_s) from error
 
     def _writing(self, graph: str) -> ox.NamedNode:
         """The graph about to be written, checked; counts the write (see ``Store.generation``)."""
@@ -276,7 +288,7 @@ class RemoteStore(Backend):
         """IRIs of the named graphs that hold at least one triple, sorted."""
         # GROUP BY, not DISTINCT: Virtuoso answers the DISTINCT form from its list of every graph,
         # its private ones included, and slowly (21 s against 0.01 s on 42,000 quads)
-        reply = self._query("SELECT", "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        reply = self._query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                             ProtocolDataset(), _RESULTS_ACCEPT)
         rows = rows_from_solutions(replies.results(reply))
         return sorted(str(row["g"]) for row in rows if isinstance(row.get("g"), URIRef))
@@ -284,13 +296,13 @@ class RemoteStore(Backend):
     def graph_triples(self, graph: str) -> Graph:
         """A copy of ``graph`` as an rdflib Graph (empty if the graph does not exist)."""
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {named_node(graph)} {{ ?s ?p ?o }} }}"
-        return replies.graph(self._query("CONSTRUCT", query, ProtocolDataset(), _GRAPH_ACCEPT))
+        return replies.graph(self._query(query, ProtocolDataset(), _GRAPH_ACCEPT))
 
     def view(self, graphs: Sequence[str]) -> GraphView:
         """The union of ``graphs``, copied into memory (one CONSTRUCT per graph)."""
         dataset = ox.Store()
         for graph in graphs:
-            reply = self._query("CONSTRUCT", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {named_node(graph)} {{ ?s ?p ?o }} }}",
+            reply = self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {named_node(graph)} {{ ?s ?p ?o }} }}",
                                 ProtocolDataset(), "application/n-triples")
             dataset.load(reply.body, ox.RdfFormat.N_TRIPLES, to_graph=named_node(graph))
         return GraphView(dataset, tuple(named_node(g) for g in graphs))
@@ -301,7 +313,7 @@ class RemoteStore(Backend):
 
     def dump(self) -> bytes:
         """Every quad of the named graphs as canonical sorted N-Quads (as the embedded store)."""
-        reply = self._query("SELECT", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        reply = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                             ProtocolDataset(), _RESULTS_ACCEPT)
         solutions = replies.results(reply)
         try:
@@ -322,24 +334,22 @@ def _checked(graphs: Sequence[str]) -> list[str]:
     return [named_node(graph).value for graph in graphs]
 
 
-
-
-
-
 def _ntriples(quads: list[ox.Quad]) -> bytes:
     return ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-
-
 
 
 def _http_error(what: str, url: str, error: HTTPError) -> StoreError:
     message = error.read().decode("utf-8", "replace").strip()[:1000]
     if replies.is_timeout(message):
         return StoreTimeout(f"{what} {url} passed the server's time limit: HTTP {error.code}: {message[:300]}")
-    kind = QuerySyntaxError if error.code == 400 and what == "query" else StoreUnavailable
+    kind = QuerySyntaxError if error.code == 400 and what == "query to" else StoreUnavailable
     return kind(f"{what} {url} failed: HTTP {error.code} {error.reason}: {message}")
+
+
+def _broken_pipe(error: Exception) -> bool:
+    """Whether the server closed the connection while the request was still being sent."""
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, (BrokenPipeError, ConnectionResetError))
 
 
 def _unreachable(url: str, error: Exception, timeout_s: float | None) -> StoreError:
@@ -352,16 +362,3 @@ def _unreachable(url: str, error: Exception, timeout_s: float | None) -> StoreEr
 def _form(query: str) -> str:
     """The query's form, from the one cached parse (:func:`mapper.store.parse.parse_query`)."""
     return engine_reading(query).form
-
-
-def _wrapper_message(error: SPARQLWrapperException) -> str:
-    """The server's message out of SPARQLWrapper's "...Response:\\nb'...'" text."""
-    text = str(error)
-    _, found, raw = text.partition("Response:\n")
-    if not found:
-        return text
-    try:
-        body = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        return raw.strip()
-    return body.decode("utf-8", "replace").strip() if isinstance(body, bytes) else str(body)

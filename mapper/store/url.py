@@ -31,7 +31,7 @@ DEFAULT_STORE_URL = "oxigraph:.fscai-store"
 REMOTE_SCHEMES = ("sparql+http", "sparql+https")
 #: A remote server's endpoints, relative to its base, as ``oxigraph serve`` lays them out.
 DEFAULT_ENDPOINTS = {"query": "query", "update": "update", "gsp": "store"}
-UNION_MODES = ("list", "oxigraph")
+UNION_MODES = ("list", "oxigraph", "server")
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
 
 
@@ -98,7 +98,8 @@ def parse_remote_url(url: str) -> RemoteEndpoints:
     ``BASE/query``, ``BASE/update`` and ``BASE/store`` (``oxigraph serve``); the parameters
     ``query``, ``update`` and ``gsp`` override them with a path relative to ``BASE/``, an absolute
     path or a full ``http(s)`` URL. ``union`` is ``list`` (default: the store lists the graphs and
-    names them, portable) or ``oxigraph`` (Oxigraph's ``union-default-graph`` parameter). Any other
+    names them, portable), ``oxigraph`` (Oxigraph's ``union-default-graph`` parameter) or ``server``
+    (the server's default graph is already the union, as on Virtuoso: nothing sent). Any other
     parameter, credentials or a fragment is an error.
 
     >>> parse_remote_url("sparql+http://127.0.0.1:7878")

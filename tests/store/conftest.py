@@ -13,7 +13,7 @@ from typing import Callable, ContextManager, Iterator
 
 import pytest
 from oxigraph_server import OxigraphServer, free_port, running_oxigraph
-from virtuoso_server import VirtuosoServer, virtuoso_server  # noqa: F401 (a fixture)
+from virtuoso_server import VirtuosoServer
 
 from mapper.store import Store, open_store
 

@@ -39,6 +39,7 @@ from sparql_support import (
     bearer,
     close_app,
     examples_nquads,
+    load_remote,
     make_store,
     served_sparql,
     sparql_app,
@@ -46,11 +47,15 @@ from sparql_support import (
     write_tokens,
 )
 
+from virtuoso_server import running_virtuoso
+
 from web.sparql.access import TokenSource, parse_tokens
 from web.sparql.service import SparqlService
 from web.store import owner_store
 
 # --- fixtures ---------------------------------------------------------------------------------
+
+LIMITS = {"SPARQL_MAX_ROWS": 5, "SPARQL_TIMEOUT_S": 3, "SPARQL_MAX_QUERY_BYTES": 2048, "SPARQL_WORKERS": 2}
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +72,44 @@ def tiny(tmp_path_factory, tokens):
 
 
 @pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A Virtuoso of this module's own holding the same data, with a limit of its own on every query
+    (the app's deadline stops waiting; Virtuoso does not stop a query when its client leaves)."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso") / "db", query_timeout_s=6) as server:
+        load_remote(server.store_url, tiny_nquads())
+        yield server
+
+
+@pytest.fixture(scope="module")
 def limited(tmp_path_factory, tokens):
     """The same data with tight limits: 5 rows, 3 s, 2 KiB queries, 2 workers."""
     store = make_store(tmp_path_factory.mktemp("limited") / "store", tiny_nquads())
-    with served_sparql(f"oxigraph:{store}", tokens, SPARQL_MAX_ROWS=5, SPARQL_TIMEOUT_S=3,
-                       SPARQL_MAX_QUERY_BYTES=2048, SPARQL_WORKERS=2) as served:
+    with served_sparql(f"oxigraph:{store}", tokens, **LIMITS) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
-def remote(tmp_path_factory, tokens):
-    """The endpoint in front of a real ``oxigraph serve`` holding the same data."""
+def limited_virtuoso(virtuoso, tokens):
+    """The same limits in front of Virtuoso: no worker processes there (the query runs on the
+    server; the deadline bounds the request)."""
+    with served_sparql(virtuoso.store_url, tokens, **LIMITS) as served:
+        yield served
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def capped(request):
+    """The limits that do not depend on the worker processes, over either store."""
+    return request.getfixturevalue("limited" if request.param == "embedded" else "limited_virtuoso")
+
+
+@pytest.fixture(scope="module", params=["oxigraph-serve", "virtuoso"])
+def remote(request, tmp_path_factory, tokens):
+    """The endpoint in front of a real second server holding the same data: ``oxigraph serve``,
+    then Virtuoso (which adds a query's FROM to the protocol's graphs instead of replacing them)."""
+    if request.param == "virtuoso":
+        with served_sparql(request.getfixturevalue("virtuoso").store_url, tokens) as served:
+            yield served
+        return
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store") as oxigraph:
         _post_nquads(oxigraph.http_url, tiny_nquads())
         with served_sparql(oxigraph.store_url, tokens) as served:
@@ -402,13 +434,41 @@ def test_when_every_worker_is_busy_a_request_gets_503_in_time(limited):
         thread.join(timeout=10)
 
 
+def test_the_deadline_holds_over_virtuoso(limited_virtuoso):
+    """Over a remote store the deadline bounds the request: the same 503, the same header, on time."""
+    assert ask(limited_virtuoso, SIMPLE)[0] == 200
+    started = time.monotonic()
+    status, headers, body = ask(limited_virtuoso, PATHOLOGICAL, "regulator", extra={"timeout": "1"})
+    assert status == 503 and "deadline" in body and time.monotonic() - started < 2.5, body
+    assert headers["x-fscai-timeout-s"] == "1"
+    started = time.monotonic()
+    status, headers, body = ask(limited_virtuoso, PATHOLOGICAL, "regulator", extra={"timeout": "1000"})
+    assert status == 503 and 2.5 < time.monotonic() - started < 4.5  # the setting, 3 s, not 1000
+    assert headers["x-fscai-timeout-s"] == "3"
+
+
+def test_others_are_served_over_virtuoso_while_a_query_runs_to_its_deadline(limited_virtuoso):
+    outcome = {}
+    slow = threading.Thread(target=lambda: outcome.update(slow=ask(limited_virtuoso, PATHOLOGICAL, "regulator")))
+    slow.start()
+    time.sleep(0.3)
+    for _ in range(5):
+        started = time.monotonic()
+        status, _, body = ask(limited_virtuoso, SIMPLE)
+        assert status == 200 and CATALOGUE in body
+        assert time.monotonic() - started < 1.0
+    assert slow.is_alive()
+    slow.join(timeout=10)
+    assert outcome["slow"][0] == 503
+
+
 # --- layer 4: the row cap and the query size ---------------------------------------------------
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
 
 
-def test_rows_beyond_the_cap_are_cut_and_flagged_json(limited):
-    status, headers, body = ask(limited, ALL_QUADS, "regulator", accept="application/sparql-results+json")
+def test_rows_beyond_the_cap_are_cut_and_flagged_json(capped):
+    status, headers, body = ask(capped, ALL_QUADS, "regulator", accept="application/sparql-results+json")
     assert status == 200
     document = json.loads(body)
     assert len(document["results"]["bindings"]) == 5
@@ -417,39 +477,39 @@ def test_rows_beyond_the_cap_are_cut_and_flagged_json(limited):
     assert headers["x-fscai-rows"] == "5"
 
 
-def test_rows_beyond_the_cap_are_cut_and_flagged_xml_csv_tsv(limited):
-    status, headers, body = ask(limited, ALL_QUADS, "regulator", accept="application/sparql-results+xml")
+def test_rows_beyond_the_cap_are_cut_and_flagged_xml_csv_tsv(capped):
+    status, headers, body = ask(capped, ALL_QUADS, "regulator", accept="application/sparql-results+xml")
     assert status == 200 and '<link href="https://w3id.org/fscai/sparql#truncated"/>' in body
     assert len(list(ox.parse_query_results(body.encode(), format=ox.QueryResultsFormat.XML))) == 5
     for accept in ("text/csv", "text/tab-separated-values"):
-        status, headers, body = ask(limited, ALL_QUADS, "regulator", accept=accept)
+        status, headers, body = ask(capped, ALL_QUADS, "regulator", accept=accept)
         assert status == 200 and headers["x-fscai-truncated"] == "true"
         assert len(body.strip().splitlines()) == 6  # the header line and 5 rows
 
 
-def test_construct_is_capped_too(limited):
-    status, headers, body = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="application/n-triples")
+def test_construct_is_capped_too(capped):
+    status, headers, body = ask(capped, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="application/n-triples")
     assert status == 200 and headers["x-fscai-truncated"] == "true"
     assert len(body.strip().splitlines()) == 5
 
 
-def test_construct_as_text_plain_is_flagged_too(limited):
+def test_construct_as_text_plain_is_flagged_too(capped):
     """text/plain is N-Triples' old media type: a cut graph says so there as well."""
-    status, headers, body = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="text/plain")
+    status, headers, body = ask(capped, "CONSTRUCT WHERE { ?s ?p ?o }", "regulator", accept="text/plain")
     assert status == 200 and headers["content-type"].startswith("text/plain")
     assert len(list(ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES))) == 5
     assert headers["x-fscai-truncated"] == "true" and headers["x-fscai-row-limit"] == "5"
     assert headers["x-fscai-rows"] == "5"
 
 
-def test_at_the_cap_nothing_is_flagged(limited):
-    status, headers, body = ask(limited, ALL_QUADS + " LIMIT 5", "regulator", accept="application/sparql-results+json")
+def test_at_the_cap_nothing_is_flagged(capped):
+    status, headers, body = ask(capped, ALL_QUADS + " LIMIT 5", "regulator", accept="application/sparql-results+json")
     assert status == 200 and headers["x-fscai-truncated"] == "false"
     assert "link" not in json.loads(body)["head"]
 
 
-def test_an_oversized_query_is_413(limited):
-    status, _, body = ask(limited, "ASK {} #" + "x" * 3000, method="DIRECT")
+def test_an_oversized_query_is_413(capped):
+    status, _, body = ask(capped, "ASK {} #" + "x" * 3000, method="DIRECT")
     assert status == 413 and "too long" in body
 
 

@@ -176,7 +176,7 @@ def _oversight(iri: str, analysis: Analysis) -> dict:
     rows = []
     for row in select_about("vendor-oversight", iri, analysis):
         value = str(row["value"])
-        is_evidence = bool(row.get("isEvidence") and row["isEvidence"].toPython())
+        is_evidence = row.get("isEvidence") is not None
         evidence = row.get("assessmentEvidence")
         rows.append({
             "property": term(str(row["p"]), analysis), "value": lab(labels(value)), "iri": value,
