@@ -8,7 +8,7 @@ AS_OF  ?= 2026-11-25
 DEMO_STORE ?= oxigraph:.fscai-store
 OUT    ?= out
 
-.PHONY: setup demo test check release bench bench-market serve clean
+.PHONY: setup demo test check release bench bench-market bench-virtuoso serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -60,6 +60,13 @@ bench: setup
 BENCH_MARKET_ARGS ?=
 bench-market: setup
 	$(BIN)/python bench/bench_market.py $(BENCH_MARKET_ARGS)
+
+# The embedded on-disk store beside a Virtuoso 7.2 server on one market (bench/README.md): load rate
+# of each, named-query timings and whether both answer the same rows. Needs /usr/bin/virtuoso-t.
+# BENCH_VIRTUOSO_ARGS: e.g. --institutions 10 --systems 10 for a quick run.
+BENCH_VIRTUOSO_ARGS ?=
+bench-virtuoso: setup
+	$(BIN)/python bench/bench_virtuoso.py $(BENCH_VIRTUOSO_ARGS)
 
 serve: setup
 	$(BIN)/fscai serve --store $(DEMO_STORE) --as-of $(AS_OF)

@@ -383,15 +383,21 @@ class Timing:
 
 def time_query(store, text: str, repeats: int, slow: float) -> Timing:
     """A first run, then ``repeats`` more (none if the first took over ``slow`` seconds)."""
+    return time_run(lambda: store.select(text), _canonical, repeats, slow)
+
+
+def time_run(run, canonical, repeats: int, slow: float) -> Timing:
+    """``run()`` a first time (its rows kept as ``canonical(rows)``), then ``repeats`` more (none if
+    the first took over ``slow`` seconds)."""
     started = time.perf_counter()
-    rows = store.select(text)
-    timing = Timing(len(rows), (time.perf_counter() - started) * 1000, answer=_canonical(rows))
+    rows = run()
+    timing = Timing(len(rows), (time.perf_counter() - started) * 1000, answer=canonical(rows))
     if timing.first_ms > slow * 1000:
         timing.samples_ms = [timing.first_ms]
         return timing
     for _ in range(repeats):
         started = time.perf_counter()
-        store.select(text)
+        run()
         timing.samples_ms.append((time.perf_counter() - started) * 1000)
     return timing
 
