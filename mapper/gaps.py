@@ -105,7 +105,10 @@ def read_gaps(store: Store, classification: Classification, catalogue: Catalogue
             evidence=evidence, evidence_label=labels(evidence) if evidence else None,
             date=_opt(row.get("date")),
         ))
-    gaps.sort(key=lambda g: (g.subject_kind != "institution", g.subject, sort_key(g.measure.notation), g.kind.order))
+    # evidence and id break the ties (two pieces of evidence past review on one statement), so the order
+    # is the same whatever order the engine gives the rows in
+    gaps.sort(key=lambda g: (g.subject_kind != "institution", g.subject, sort_key(g.measure.notation), g.kind.order,
+                             g.evidence or "", g.id))
     return tuple(gaps)
 
 

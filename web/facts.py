@@ -17,6 +17,7 @@ from typing import Sequence
 
 import networkx as nx
 from flask import current_app
+from rdflib import BNode
 
 from mapper.analysis import Analysis
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph
@@ -55,7 +56,8 @@ def properties(iri: str, analysis: Analysis) -> dict[str, list]:
     for row in get_store().select(query_about("subject-properties", iri),
                                   default_graphs=[analysis.submission_graph]):
         found.setdefault(str(row["p"]), []).append(row["o"])
-    return found
+    # in one order whatever the engine's (blank nodes, whose labels are the engine's own, last)
+    return {p: sorted(values, key=lambda value: (isinstance(value, BNode), str(value))) for p, values in found.items()}
 
 
 def _cached(name: str, key, compute):
