@@ -390,13 +390,18 @@ def test_the_deadline_kills_the_query(limited):
 def test_others_are_served_while_a_query_runs_to_its_deadline(limited):
     ask(limited, SIMPLE)
     _wait_for_full_pool(limited)
+    _served_while_one_runs_to_its_deadline(limited, rounds=10)
+
+
+def _served_while_one_runs_to_its_deadline(server, rounds: int) -> None:
+    """Simple queries answer within a second while a pathological one runs to its deadline (503)."""
     outcome = {}
-    slow = threading.Thread(target=lambda: outcome.update(slow=ask(limited, PATHOLOGICAL, "regulator")))
+    slow = threading.Thread(target=lambda: outcome.update(slow=ask(server, PATHOLOGICAL, "regulator")))
     slow.start()
     time.sleep(0.3)
-    for _ in range(10):
+    for _ in range(rounds):
         started = time.monotonic()
-        status, _, body = ask(limited, SIMPLE)
+        status, _, body = ask(server, SIMPLE)
         assert status == 200 and CATALOGUE in body
         assert time.monotonic() - started < 1.0
     assert slow.is_alive()  # still running: the simple queries did not wait for it
@@ -448,18 +453,7 @@ def test_the_deadline_holds_over_virtuoso(limited_virtuoso):
 
 
 def test_others_are_served_over_virtuoso_while_a_query_runs_to_its_deadline(limited_virtuoso):
-    outcome = {}
-    slow = threading.Thread(target=lambda: outcome.update(slow=ask(limited_virtuoso, PATHOLOGICAL, "regulator")))
-    slow.start()
-    time.sleep(0.3)
-    for _ in range(5):
-        started = time.monotonic()
-        status, _, body = ask(limited_virtuoso, SIMPLE)
-        assert status == 200 and CATALOGUE in body
-        assert time.monotonic() - started < 1.0
-    assert slow.is_alive()
-    slow.join(timeout=10)
-    assert outcome["slow"][0] == 503
+    _served_while_one_runs_to_its_deadline(limited_virtuoso, rounds=5)
 
 
 # --- layer 4: the row cap and the query size ---------------------------------------------------
