@@ -29,6 +29,7 @@ from mapper.store.terms import (
     graph_from_triples,
     named_node,
     parse_rdf,
+    parsing,
     rdf_format_for,
     rows_from_solutions,
     values_from_solutions,
@@ -270,10 +271,8 @@ class OxigraphStore(Backend):
         rdf_format = rdf_format_for(media_type)
         try:
             if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and b"_:" not in data:
-                try:
+                with parsing(media_type):
                     self._live().load(data, rdf_format, base_iri=base_iri, to_graph=graph)
-                except (SyntaxError, ValueError) as error:
-                    raise StoreError(f"invalid {media_type} data: {error}") from error
             else:
                 quads = parse_rdf(data, media_type, base_iri=base_iri)
                 self._live().extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)

@@ -13,6 +13,8 @@ rdflib.term.Literal('chat', lang='fr')
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
@@ -115,10 +117,22 @@ def parse_rdf(data: bytes, media_type: str, *, base_iri: str) -> list[ox.Quad]:
     mapper.store.StoreError: invalid text/turtle data: Parser error at line 1 column 9: ...
     """
     rdf_format = rdf_format_for(media_type)
-    try:
+    with parsing(media_type):
         return list(ox.parse(data, rdf_format, base_iri=base_iri, without_named_graphs=True, rename_blank_nodes=True))
+
+
+@contextmanager
+def parsing(media_type: str) -> Iterator[None]:
+    """Oxigraph's parse errors inside as :class:`~mapper.store.StoreError` naming the format: a
+    syntax error, and a single term over the parser's 16 MiB buffer (a ``MemoryError`` there)."""
+    try:
+        yield
     except (SyntaxError, ValueError) as error:
         raise StoreError(f"invalid {media_type} data: {error}") from error
+    except MemoryError as error:
+        if "buffer maximal size" not in str(error):
+            raise
+        raise StoreError(f"invalid {media_type} data: a term is longer than the parser takes ({error})") from error
 
 
 def canonical_nquads(quads: Iterable[ox.Quad]) -> bytes:

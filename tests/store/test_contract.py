@@ -367,6 +367,14 @@ def test_replacing_an_existing_graph_leaves_no_staging_graph(store: Store) -> No
     assert store.graphs() == [A, B] and names(store.select(NAMES, default_graphs=[A])) == ["Dora"]
 
 
+def test_a_term_too_long_for_the_parser_is_a_store_error(store: Store) -> None:
+    load_ab(store)
+    before = store.dump()
+    with pytest.raises(StoreError, match="longer than the parser takes"):
+        store.replace_graph(A, f'<{EX}carol> <{EX}name> "{"y" * 17_000_000}" .\n'.encode())
+    assert store.dump() == before
+
+
 def test_add_to_graph_is_atomic(store: Store) -> None:
     load_ab(store)
     before = store.dump()
