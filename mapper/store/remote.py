@@ -63,8 +63,6 @@ NO_GRAPH = "urn:x-fscai:store:no-graph"
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, 100_000)
 #: An empty store whose only use is Oxigraph's query parser (the embedded store's own reading).
 _PARSER = ox.Store()
-#: With a login, an upload larger than this is preceded by a small request that gets the challenge.
-_SIGN_FIRST_BYTES = 64 * 1024
 #: Longer encoded requests are sent by POST rather than GET.
 MAX_GET_LENGTH = 2000
 
@@ -100,7 +98,6 @@ class RemoteStore(Backend):
         credentials = read_credentials(os.environ) if credentials is None else credentials
         self._opener = store_opener(self.endpoints.query, credentials)
         self._signs = credentials is not None
-        self._unsigned = self._signs  # no challenge answered yet (see _http)
 
     # queries
 
@@ -254,11 +251,6 @@ class RemoteStore(Backend):
 
     def _http(self, method: str, url: str, payload: bytes, headers: dict[str, str]) -> None:
         self._check_open()
-        if self._unsigned and len(payload) > _SIGN_FIRST_BYTES:
-            # a small request first, so the upload goes signed: a server answers 401 to a large
-            # unsigned one before reading it, and the connection breaks
-            self._query("ASK {}", ProtocolDataset(), _RESULTS_ACCEPT)
-        self._unsigned = False
         for attempt in (1, 2):
             request = Request(url, data=payload, method=method, headers=headers)
             try:
@@ -269,8 +261,8 @@ class RemoteStore(Backend):
                 raise _http_error(method, url, error) from error
             except (URLError, OSError, http.client.HTTPException) as error:
                 if attempt == 1 and self._signs and _broken_pipe(error):
-                    # refused while still sending (a stale login: 401 before the body is read), so
-                    # nothing was written: a small request for a fresh challenge, then once more
+                    # refused while still sending (no login yet, or a stale one: 401 before the body
+                    # is read), so nothing was written: a small request for a challenge, then once more
                     self._query("ASK {}", ProtocolDataset(), _RESULTS_ACCEPT)
                     continue
                 raise _unreachable(url, error, self.timeout_s) from error

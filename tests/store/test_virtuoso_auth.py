@@ -43,7 +43,8 @@ def test_the_seam_logs_in_with_the_environments_credentials(login, monkeypatch) 
 
 
 def test_a_large_first_upload_goes_through_the_login(login, monkeypatch) -> None:
-    """Virtuoso answers 401 to an unsigned upload before reading it; the seam signs it first."""
+    """Virtuoso answers 401 to an unsigned upload before reading it (a broken pipe): the seam gets a
+    challenge with a small request and sends the upload again, signed."""
     server, user, password_file = login
     monkeypatch.setenv("FSCAI_STORE_USER", user)
     monkeypatch.setenv("FSCAI_STORE_PASSWORD_FILE", str(password_file))
