@@ -126,3 +126,14 @@ ex:statement-6.2.4 a fsc:ConformanceStatement ; fsc:measure fscg:measure-6.2.4 ;
         submission = load_submission(store, [str(path)], catalogue_terms=catalogue_terms_from(store))
     findings = validate_graph(submission.graph, catalogue=catalogue_graph(layout), shapes=load_shapes(layout))
     assert [f for f in findings if f.severity.endswith("Violation")] == []
+
+
+def test_an_exception_written_in_turtle_means_does_not_apply(project_copy):
+    """No rule of the draft has an exception today; the engine's exceptions still work from Turtle."""
+    _append(project_copy / "shapes" / "rules" / "applicability.ttl",
+            "\nfscr:rule-5.1.3 fsc:exception fscr:generative .\n")
+    analysis, _ = _analyse(project_copy)
+    verdict = next(v for v in analysis.classification.verdicts
+                   if v.measure.endswith("measure-5.1.3") and v.subject.endswith("/assistant"))
+    assert verdict.verdict == "does-not-apply"
+    assert "exception" in verdict.why.en and "除外" in verdict.why.zh

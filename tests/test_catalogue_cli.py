@@ -41,7 +41,8 @@ def test_every_measure_in_json_is_complete(catalogue_json):
         assert m["label"]["zh-Hant"] and m["label"]["en"], m["notation"]
         assert m["notation"] and m["section"]["notation"] and m["chapter"]["notation"]
         assert m["source"]["document"].endswith("/document") and m["source"]["section"] == m["section"]["iri"]
-        assert m["modality"] in {"Mandatory", "Advisory"}
+        assert m["modality"] in {"Mandatory", "Advisory", "Permissive", "Unmarked"}
+        assert (m["modality"] == "Unmarked") == (m["modal_keyword"] is None), m["notation"]
         if m["chapter"]["notation"] != "G":
             assert m["principle"] == m["chapter"]["notation"]
         if m["stage"]:

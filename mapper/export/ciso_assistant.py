@@ -47,13 +47,16 @@ from mapper.catalogue.records import Catalogue, Chapter, Ref, Statement, Term, s
 from mapper.labels import Label
 from mapper.namespaces import FSC
 
-#: The export's own mapping of the catalogue's modalities (the local names of ``fsc:Mandatory`` and
-#: ``fsc:Advisory``, ontology/core.ttl) to CISO Assistant's ``RequirementNode.Importance`` values
-#: (``mandatory``, ``recommended``, ``nice_to_have``, ``undefined``). It is this export's reading, not
-#: the FSC's: the draft is non-binding guidance, and ``mandatory`` says only that the bullet uses
-#: 應/需 wording, ``recommended`` that it uses 宜/可 or no modal word. A modality missing here stops
-#: the export (see :func:`_importance`) rather than leave a measure's importance silently undefined.
-IMPORTANCE_BY_MODALITY = {"Mandatory": "mandatory", "Advisory": "recommended"}
+#: The export's own mapping of the catalogue's modalities (the local names of ``fsc:Mandatory``,
+#: ``fsc:Advisory``, ``fsc:Permissive`` and ``fsc:Unmarked``, ontology/core.ttl) to CISO Assistant's
+#: ``RequirementNode.Importance`` values (``mandatory``, ``recommended``, ``nice_to_have``,
+#: ``undefined``). It is this export's reading, not the FSC's: the draft is non-binding guidance, and
+#: ``mandatory`` says only that the bullet uses 應/需 wording, ``recommended`` that it uses 宜 or sits
+#: under "recommended practices" with no modal word, ``nice_to_have`` that it says 可 (may). A
+#: modality missing here stops the export (see :func:`_importance`) rather than leave a measure's
+#: importance silently undefined.
+IMPORTANCE_BY_MODALITY = {"Mandatory": "mandatory", "Advisory": "recommended", "Permissive": "nice_to_have",
+                          "Unmarked": "recommended"}
 
 #: The values CISO Assistant's ``RequirementNode.importance`` accepts (``backend/core/models.py``).
 CISO_IMPORTANCE_VALUES = ("mandatory", "recommended", "nice_to_have", "undefined")

@@ -33,12 +33,15 @@ from mapper.load.identity import IDENTITY_CLASSES, IDENTITY_PREDICATES, RDF_TYPE
 from mapper.load.limits import ENV_MAX_LITERAL_CHARS, ENV_MAX_TRIPLES, RELATIVE_BASE, Budget
 from mapper.load.positions import term_error
 from mapper.load.xsd import XSD, XSD_STRING, xsd_valid
-from mapper.namespaces import FSCG
+from mapper.namespaces import FSC, FSCG
 
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 RDF_XML_LITERAL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral"
 RDF_HTML = "http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"
 FSCG_NS = str(FSCG)
+#: The revision a submission answers must be one the catalogue holds, whatever its namespace: an
+#: unknown one would match no measure and leave the analysis silently empty.
+FSC_ASSESSED_AGAINST = str(FSC.assessedAgainst)
 
 #: Formats whose parser can put a triple in a named graph.
 _DATASET_FORMATS = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD})
@@ -86,6 +89,9 @@ def check_quads(f: File, quads: Iterable[Any], budget: Budget, terms: frozenset[
             for iri in (p_iri, s_iri, o_iri):  # in the order the checks have always reported them
                 if iri is not None and iri not in passed:
                     _check_iri(f, iri, terms, passed)
+            if p_iri == FSC_ASSESSED_AGAINST and o_iri not in terms:
+                raise term_error(f, o, f"指引目錄無此版本 / fsc:assessedAgainst {show(o)}: no such revision in the guideline "
+                                 "catalogue (name a fsc:GuidelineDocument it holds, e.g. fscg:document for the draft)")
             if p_iri == OWL_IMPORTS:
                 raise term_error(f, p, f"owl:imports {show(o)} refused: imports are never followed and a "
                                  "submission must be self-contained (copy the triples in instead)")

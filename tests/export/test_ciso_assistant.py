@@ -208,7 +208,9 @@ def test_importance_from_modality(by_ref, catalogue):
         importance = by_ref[measure.notation]["importance"]
         assert importance in IMPORTANCE_VALUES
         assert (importance == "mandatory") == (measure.modality == "Mandatory")
-    assert by_ref["2.1.3"]["importance"] == "recommended"
+        assert (importance == "nice_to_have") == (measure.modal_keyword == "可")
+    assert by_ref["2.1.3"]["importance"] == "recommended"  # no modal word, under recommended practices
+    assert by_ref["4.1.7"]["importance"] == "nice_to_have"  # 可進行對抗性測試
 
 
 def test_an_unmapped_modality_stops_the_export(catalogue):

@@ -174,7 +174,7 @@ def test_a_measure_keeps_both_languages_and_its_judgements(written, catalogue):
     assert control["title"] == f"{measure.label.zh} / {measure.label.en}"
     assert {"href": measure.iri, "rel": "canonical"} in control["links"]
     assert props(control, "stage") == [measure.stage.iri] and props(control, "stageInferred") == ["true"]
-    assert props(control, "modality") == [str(FSC.Advisory)]
+    assert props(control, "modality") == [str(FSC.Unmarked)]  # 2.1.3 has no modal word
     assert props(control, "section") == [measure.source.section]
     notes = [p["prose"] for p in control["parts"] if p["name"] == "note"]
     assert notes == list(measure.notes) and any(n.startswith("Judgement") for n in notes)
