@@ -38,6 +38,7 @@ class GapRow:
     measure_zh: str
     measure_en: str
     modality: str
+    modal_keyword: str
     principle: str
     principle_notation: str
     principle_zh: str
@@ -100,6 +101,7 @@ def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
     """Every gap of one analysis as a :class:`GapRow`, in the analysis's order."""
     labels = analysis.classification.labels
     modality = {m.iri: m.modality or "" for m in analysis.catalogue.measures}
+    keyword = {m.iri: m.modal_keyword or "" for m in analysis.catalogue.measures}
     ubn = institution_of(analysis.submission_graph)
     rows = []
     for gap in analysis.gaps:
@@ -112,6 +114,7 @@ def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
             as_of=analysis.as_of.isoformat(), subject=gap.subject, subject_kind=gap.subject_kind,
             subject_zh=gap.subject_label.zh, subject_en=gap.subject_label.en,
             **_ref_fields(gap.measure, "measure"), modality=modality.get(gap.measure.iri, ""),
+            modal_keyword=keyword.get(gap.measure.iri, ""),
             **_ref_fields(gap.chapter, "principle"), **_ref_fields(gap.section, "section"),
             **_ref_fields(gap.stage or NO_STAGE, "stage"),
             gap_kind=gap.kind.code, gap_kind_zh=gap.kind.label.zh, gap_kind_en=gap.kind.label.en,

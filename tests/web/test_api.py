@@ -102,7 +102,8 @@ def test_measure(client):
     found = get(client, "/api/measure/2.1.3")
     assert found["label"] == {"zh": "提供救濟管道", "en": "Provide channels of redress"}
     assert found["stage"]["notation"] == "S1" and found["stage_inferred"] is True
-    assert found["modality"]["iri"].endswith("#Advisory") and found["notes"]
+    assert found["modality"]["iri"].endswith("#Unmarked") and found["notes"]  # no modal word
+    assert get(client, "/api/measure/4.1.7")["modality"]["iri"].endswith("#Permissive")  # 可進行對抗性測試
     assert found["source"]["section"]["iri"].endswith("section-2.1")
     chatbot = next(a for a in found["applies_to"] if a["subject"]["iri"] == CHATBOT)
     assert chatbot["verdict"] == "applies" and bilingual(chatbot["why"])

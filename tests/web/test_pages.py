@@ -139,12 +139,19 @@ def test_measure_page_shows_text_source_stage_modality_and_where_it_applies(clie
     assert "提供救濟管道" in html and "Provide channels of redress" in html
     assert "系統規劃及設計" in html and "依欄位順序推定" in html and "inferred from the column order" in html
     assert "Judgement: placed in the planning column" in html  # the editorial note
-    assert "建議（宜、可）" in html and "advisory wording" in html
+    assert "無規範用語" in html and "no modal word" in html  # 2.1.3 has none
     assert "落實核心原則之建議作法" in html  # the source locator's part
     assert f'href="/system?iri={CHATBOT}"' in html and "智能客服「小瀚」" in html
     assert f'href="/institution/{BANK}"' in html
     assert "未提出落實說明" in html and "no statement" in html  # a gap's kind
     assert 'href="/trace?iri=urn:fscai:gap:' in html
+
+
+def test_a_measure_shows_the_texts_own_modal_word(client):
+    html = page(client, "/measure/1.1.2")
+    assert "得為（可）" in html and "permissive wording" in html and "「可」" in html
+    listing = page(client, "/section/1.1")
+    assert "「宜」" in listing and "「可」" in listing  # 1.1.1 says 宜, 1.1.2 says 可
 
 
 def test_institution_page_lists_systems_vendors_and_gaps_by_kind(client):
