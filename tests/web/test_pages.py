@@ -174,6 +174,7 @@ def test_system_page_shows_factors_tiers_oversight_vendors_measures_and_gaps(cli
     assert "高風險" in html and "中風險" in html  # declared high, derived medium
     assert "申報與推導不一致" in html and "declared and derived tiers disagree" in html
     assert "風險分數 13" in html and "risk score 13" in html  # the rule's explanation
+    assert "fscai 預設規則（非指引所定）" in html and "default rule, not the guideline" in html  # the project's, said so
     assert "人在迴圈內" in html and "Human in the loop" in html
     assert "重要之關鍵系統" in html  # a trait
     assert 'href="/measure/2.1.8"' in html and "部分落實" in html  # a gap with what is missing
