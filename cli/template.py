@@ -41,7 +41,7 @@ def template_command(layout, files: tuple[Path, ...], out: Path, limits) -> None
     if files:
         triples, unanswered = _from_files(layout, files, catalogue, limits)
     else:
-        unanswered = [Unanswered(m.notation, "") for m in catalogue.measures]
+        unanswered = [Unanswered(m.notation, "") for m in catalogue.assessables]
     try:
         data = write_workbook(mapping, catalogue, triples=triples, unanswered=unanswered)
     except WorkbookWriteError as exc:
@@ -70,7 +70,7 @@ def _from_files(layout, files: tuple[Path, ...], catalogue, limits):
                            install=False)
     triples = [q.triple for q in ox.parse(submission.ntriples, ox.RdfFormat.N_TRIPLES)]
     answered = _answered(triples, str(FSC.measure), str(FSC.subject))
-    notation = {m.iri: m.notation for m in catalogue.measures}
+    notation = {m.iri: m.notation for m in catalogue.assessables}
     unanswered = sorted({Unanswered(notation[v.measure], v.subject) for v in analysis.classification.verdicts
                          if v.verdict == "applies" and v.measure in notation
                          and (v.measure, v.subject) not in answered},

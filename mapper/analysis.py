@@ -111,7 +111,7 @@ class Analysis:
     def tally(self, key: Callable[[Statement], Hashable]) -> dict[Hashable, Counts]:
         """The :class:`Counts` of the submission on its reference date, grouped by ``key`` of each
         catalogue measure (a measure the catalogue lacks is passed over)."""
-        measures = {m.iri: m for m in self.catalogue.measures}
+        measures = {m.iri: m for m in self.catalogue.assessables}
         with_gap = {(g.measure.iri, g.subject) for g in self.gaps}
         counters: dict[Hashable, Counter] = {}
         for verdict in self.classification.verdicts:

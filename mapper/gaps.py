@@ -85,7 +85,7 @@ def read_gaps(store: Store, classification: Classification, catalogue: Catalogue
     :meth:`Gap.holds_on`), ordered by subject, measure notation and kind."""
     graphs = [classification.submission_graph, derived_graph(classification.submission_graph), CATALOGUE_GRAPH]
     kinds = read_gap_kinds(store)
-    measures = {m.iri: m for m in catalogue.measures}
+    measures = {m.iri: m for m in catalogue.assessables}
     labels = classification.labels
     gaps = []
     for row in store.select_values(query_text("gaps"), default_graphs=graphs):

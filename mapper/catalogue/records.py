@@ -56,6 +56,13 @@ class Statement:
     modal_keyword: str | None
     source: Locator
     notes: tuple[str, ...]
+    #: The language of each note (zh-Hant or en), in the order of ``notes``.
+    note_languages: tuple[str, ...] = ()
+    #: Whether an institution states conformance against it: every measure, and the main concepts
+    #: the catalogue types fsc:AssessableStatement.
+    assessable: bool = False
+    #: The IRIs of the measures that carry a main concept's obligation (fsc:carriedBy).
+    carried_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,15 @@ class Catalogue:
     @property
     def measures(self) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.kind == "Measure")
+
+    @property
+    def assessables(self) -> tuple[Statement, ...]:
+        """What conformance is stated against: the measures, then the assessable main concepts."""
+        return self.measures + tuple(s for s in self.statements if s.assessable and s.kind != "Measure")
+
+    def carriers_of(self, measure_iri: str) -> tuple[Statement, ...]:
+        """The main concepts whose obligation the measure carries (fsc:carriedBy), to show beside it."""
+        return tuple(s for s in self.statements if measure_iri in s.carried_by)
 
     def terms_of(self, kind: str) -> tuple[Term, ...]:
         return tuple(t for t in self.terms if t.kind == kind)
@@ -202,11 +218,25 @@ def read_catalogue(source: Graph | Store) -> Catalogue:
             modal_keyword=_str(row.get("modalKeyword")),
             source=Locator(_str(row.get("srcDocument")) or "", _str(row.get("srcChapter")) or "",
                            _str(row.get("srcSection")), _str(row.get("srcStage")), _str(row.get("srcPart"))),
-            notes=tuple(sorted(n for n in str(row.get("notes") or "").split("\n") if n)),  # RDF: no order
+            **_notes(str(row.get("notes") or "")),
+            assessable=_true(row.get("assessable")),
+            carried_by=tuple(str(row.get("carriedBy") or "").split()),
         ))
     statements.sort(key=lambda s: sort_key(s.notation))
     terms.sort(key=lambda t: (t.kind, t.order or 0, t.notation))
     return Catalogue(chapter_list, tuple(statements), tuple(terms), read_vocabulary(source, [CATALOGUE_GRAPH]))
+
+
+def _notes(joined: str) -> dict[str, tuple[str, ...]]:
+    """The editorial notes ("LANG TEXT" lines) as texts and their languages, zh-Hant first, each
+    language's notes in the order of their text (RDF gives none).
+
+    >>> _notes(chr(10).join(["en B", "zh-Hant 乙", "en A"]))
+    {'notes': ('乙', 'A', 'B'), 'note_languages': ('zh-Hant', 'en', 'en')}
+    """
+    pairs = sorted((line.partition(" ")[::2] for line in joined.split("\n") if line),
+                   key=lambda p: (p[0].lower() != "zh-hant", p[1]))
+    return {"notes": tuple(text for _, text in pairs), "note_languages": tuple(lang for lang, _ in pairs)}
 
 
 def _true(value) -> bool:

@@ -17,7 +17,8 @@ What the library holds, chapter -> section -> statement in the guideline's order
 - every measure as an assessable node: its verbatim zh-Hant text as ``description``, its lifecycle
   stage as ``implementation_groups`` (the four stages are the framework's
   ``implementation_groups_definition``), its modality as ``importance`` (:data:`IMPORTANCE_BY_MODALITY`);
-- every other statement (preface point, general provision, main concept) as a non-assessable node
+- every main concept the catalogue assesses on its own (fsc:AssessableStatement) as an assessable node
+  too, and every other statement (preface point, general provision, main concept) as a non-assessable node
   under its section, or its chapter when it has none.
 
 The library's main locale is ``zh``: the only Chinese locale CISO Assistant knows (its ``LANGUAGES``
@@ -206,12 +207,13 @@ def _heading(heading: Chapter | Ref, parent: dict | None, packaging: Packaging) 
 
 
 def _statement_node(statement: Statement, parent: dict, packaging: Packaging) -> dict:
-    """A bullet of the text: its verbatim zh-Hant text as ``description``; a measure is assessable,
-    with its stage as implementation group and its modality as importance."""
-    is_measure = statement.kind == "Measure"
-    node = _node_base(statement.notation, parent, assessable=is_measure, packaging=packaging)
+    """A bullet of the text: its verbatim zh-Hant text as ``description``; a measure (or a main
+    concept assessed on its own) is assessable, with its stage as implementation group and its
+    modality as importance."""
+    assessable = statement.assessable
+    node = _node_base(statement.notation, parent, assessable=assessable, packaging=packaging)
     node["description"] = statement.label.zh
-    if is_measure:
+    if assessable:
         if statement.stage is not None:
             node["implementation_groups"] = [statement.stage.notation]
         node["importance"] = _importance(statement)

@@ -74,11 +74,20 @@ def _chapter_group(catalogue: Catalogue, chapter: Chapter) -> dict:
     if stray:  # the catalogue gates forbid it: a measure belongs to exactly one section of its chapter
         raise ValueError(f"statements outside the sections of chapter {chapter.notation}: {', '.join(stray)}")
     group = _group_head(Ref(chapter.iri, chapter.notation, chapter.label), chapter.kind)
-    parts = [_statement_part(s, oscal_id(s.notation), s.kind, NS) for s in statements if s.section is None]
+    parts = [_statement_part(s, oscal_id(s.notation), s.kind, NS) for s in statements
+             if s.section is None and not s.assessable]
     if parts:
         group["parts"] = parts
     sections = [_section_group(catalogue, ref, [s for s in statements if s.section and s.section.iri == ref.iri])
                 for ref in chapter.sections]
+    # the main concepts assessed on their own (fsc:AssessableStatement) are controls, in a group of
+    # the chapter's main concepts (an OSCAL group holds groups or controls, not both)
+    assessed = [_control(s, catalogue.vocabulary) for s in statements if s.section is None and s.assessable]
+    if assessed:
+        part = FSC["part-main-concepts"]
+        concepts = _group_head(Ref(str(part), f"{chapter.notation}.C", catalogue.vocabulary.label(str(part))),
+                               "MainConcepts")
+        sections.insert(0, {**concepts, "controls": assessed})
     if sections:
         group["groups"] = sections
     return group
@@ -123,8 +132,8 @@ def _control(measure: Statement, vocabulary: Vocabulary) -> dict:
         "props": [prop("label", measure.notation, ns=None), *_measure_props(measure, vocabulary)],
         "links": [canonical(measure.iri)],
         "parts": [_statement_part(measure, statement_id(measure.notation), "statement", None),
-                  *({"id": f"{oscal_id(measure.notation)}_note.{i}", "name": "note", "ns": NS, "class": "en",
-                     "prose": note} for i, note in enumerate(measure.notes, 1))],
+                  *({"id": f"{oscal_id(measure.notation)}_note.{i}", "name": "note", "ns": NS, "class": lang,
+                     "prose": note} for i, (note, lang) in enumerate(zip(measure.notes, measure.note_languages), 1))],
     }
 
 

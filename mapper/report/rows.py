@@ -100,8 +100,8 @@ def _ref_fields(ref: Ref | None, prefix: str) -> dict[str, str]:
 def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
     """Every gap of one analysis as a :class:`GapRow`, in the analysis's order."""
     labels = analysis.classification.labels
-    modality = {m.iri: m.modality or "" for m in analysis.catalogue.measures}
-    keyword = {m.iri: m.modal_keyword or "" for m in analysis.catalogue.measures}
+    modality = {m.iri: m.modality or "" for m in analysis.catalogue.assessables}
+    keyword = {m.iri: m.modal_keyword or "" for m in analysis.catalogue.assessables}
     ubn = institution_of(analysis.submission_graph)
     rows = []
     for gap in analysis.gaps:
@@ -140,7 +140,7 @@ def tier_rows(analysis: Analysis) -> tuple[TierRow, ...]:
 def undetermined_rows(analysis: Analysis) -> tuple[UndeterminedRow, ...]:
     """The verdicts left undetermined, with the inputs the submission lacks."""
     labels = analysis.classification.labels
-    measures = {m.iri: m for m in analysis.catalogue.measures}
+    measures = {m.iri: m for m in analysis.catalogue.assessables}
     rows = []
     for v in analysis.undetermined:
         m = measures.get(v.measure)

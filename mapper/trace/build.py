@@ -50,7 +50,7 @@ def _add_catalogue(trace: nx.DiGraph, catalogue: Catalogue) -> None:
             _add_node(trace, section.iri, "section", section.label, notation=section.notation,
                       chapter=chapter.iri)
             trace.add_edge(chapter.iri, section.iri, rel="hasSection")
-    for m in catalogue.measures:
+    for m in catalogue.assessables:  # measures, and the main concepts assessed on their own
         stage = m.stage
         _add_node(trace, m.iri, "measure", m.label, notation=m.notation, chapter=m.chapter.iri,
                   section=m.section.iri if m.section else None, modality=m.modality,

@@ -317,7 +317,7 @@ def _measures(ws, catalogue: Catalogue) -> None:
                     "生命週期階段\nStage", "用語\nModal word"])
     for width, letter in zip((10, 24, 60, 60, 24, 10), "ABCDEF"):
         ws.column_dimensions[letter].width = width
-    for r, m in enumerate(catalogue.measures, start=2):
+    for r, m in enumerate(catalogue.assessables, start=2):  # the measures, then the main concepts assessed on their own
         stage = f"{m.stage.notation} {m.stage.label.zh} / {m.stage.label.en}" if m.stage else ""
         for i, value in enumerate((m.notation, f"{m.chapter.label.zh} / {m.chapter.label.en}", m.label.zh,
                                    m.label.en, stage, m.modal_keyword or ""), start=1):

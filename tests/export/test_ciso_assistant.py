@@ -173,9 +173,10 @@ def test_tree_mirrors_chapter_section_statement(nodes, by_ref, catalogue):
         assert by_urn[by_ref[statement.notation]["parent_urn"]]["ref_id"] == parent.notation
 
 
-def test_assessable_exactly_for_measures_each_once(nodes, catalogue):
-    measures = [m.notation for m in catalogue.measures]
-    assert [n["ref_id"] for n in nodes if n["assessable"]] == measures
+def test_assessable_exactly_for_measures_and_assessable_main_concepts_each_once(nodes, catalogue):
+    measures = [m.notation for m in catalogue.assessables]
+    assert sorted(n["ref_id"] for n in nodes if n["assessable"]) == sorted(measures)
+    assert {"3.C.4", "5.C.4"} <= {n["ref_id"] for n in nodes if n["assessable"]}
     ref_ids = [n["ref_id"] for n in nodes]
     assert all(ref_ids.count(notation) == 1 for notation in measures)
     assert len(ref_ids) == len(set(ref_ids))

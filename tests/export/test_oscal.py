@@ -145,13 +145,16 @@ def test_trestle_validate_passes_every_file_in_a_workspace(written, tmp_path):
 # --- the catalog ----------------------------------------------------------------------------
 
 
-def test_the_catalog_has_one_control_per_measure(written, catalogue):
+def test_the_catalog_has_one_control_per_measure_and_assessable_main_concept(written, catalogue):
     controls = controls_of(catalog_of(written))
-    assert len(controls) == len(catalogue.measures) == catalogue.counts()["measures"]
+    assert len(catalogue.measures) == catalogue.counts()["measures"] == 93
+    assert len(controls) == len(catalogue.assessables) == 97  # 93 measures, 4 main concepts assessed on their own
     labels = Counter(props(c, "label")[0] for c in controls)
-    assert labels == Counter(m.notation for m in catalogue.measures)
+    assert labels == Counter(m.notation for m in catalogue.assessables)
     assert all(n == 1 for n in labels.values())
-    assert {c["id"] for c in controls} == {f"fsc-{m.notation}" for m in catalogue.measures}
+    assert {c["id"] for c in controls} == {f"fsc-{m.notation}" for m in catalogue.assessables}
+    concept = next(c for c in controls if c["id"] == "fsc-3.C.4")
+    assert concept["class"] == "MainConcept" and props(concept, "modalKeyword") == ["宜"]
 
 
 def test_the_catalog_is_dated_the_catalogues_issue_and_titled_its_source(written, ontology_graph, catalogue):
@@ -189,7 +192,7 @@ def test_chapters_and_sections_are_groups_and_other_statements_their_parts(writt
     sections = [g for g in walk_groups(catalog["groups"]) if g["class"] == "Section"]
     assert [g["id"] for g in sections] == [f"fsc-{s.notation}" for c in catalogue.chapters for s in c.sections]
     parts = [p for g in walk_groups(catalog["groups"]) for p in g.get("parts", [])]
-    others = [s for s in catalogue.statements if s.kind != "Measure"]
+    others = [s for s in catalogue.statements if not s.assessable]
     assert sorted(p["id"] for p in parts) == sorted(f"fsc-{s.notation}" for s in others)
     concept = next(s for s in others if s.kind == "MainConcept")
     part = next(p for p in parts if p["id"] == f"fsc-{concept.notation}")

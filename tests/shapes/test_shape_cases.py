@@ -37,7 +37,7 @@ FSCT = Namespace("https://w3id.org/fscai/test#")
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("*.test.ttl"))
 #: The glob must find at least this many cases (raise it when adding cases).
-MIN_CASES = 163
+MIN_CASES = 172
 
 
 @dataclass(frozen=True)
@@ -204,8 +204,9 @@ def test_every_shape_is_documented(shapes: Graph, ontology_graph: Graph) -> None
         if not {"zh-hant", "en"} <= languages:
             problems.append(f"{shape}: sh:message languages {sorted(map(str, languages))}")
         locators = list(shapes.objects(shape, DCTERMS.source))
-        if not locators:
-            problems.append(f"{shape}: no dct:source")
+        own = shapes.value(shape, FSC.origin) in (FSC.OriginProjectDefinition, FSC.OriginProjectDefault)
+        if not locators and not own:
+            problems.append(f"{shape}: no dct:source (nor fsc:origin saying the check is fscai's own)")
         for locator in locators:
             chapter, section = shapes.value(locator, FSC.chapter), shapes.value(locator, FSC.section)
             if (locator, RDF.type, FSC.SourceLocator) not in shapes or shapes.value(locator, FSC.document) != FSCG.document:

@@ -239,7 +239,7 @@ CASES: list[Case] = [
          ("未知之欄位標題 '備註\\nRemarks'", "unknown column header; this sheet's columns are")),
     Case("column header given twice", set_cell(SYSTEMS, "AA1", "識別碼\nID"), at(SYSTEMS, "AA1"),
          ("欄位 識別碼 ID 重複", "column given twice")),
-    Case("value under no header", set_cell(SYSTEMS, "AB5", "stray note"), at(SYSTEMS, "AB5"),
+    Case("value under no header", set_cell(SYSTEMS, "AD5", "stray note"), at(SYSTEMS, "AD5"),
          ("此欄無標題", "a value under no column header")),
     # -- IDs and references
     Case("duplicate ID on one sheet", set_cell(STATEMENTS, "A4", "st-amlscore-2.1.4"), at(STATEMENTS, "A4"),

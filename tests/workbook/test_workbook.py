@@ -285,7 +285,8 @@ def test_the_workbook_reads_choices_by_any_of_their_names(mapping, catalogue):
                  "S4 系統佈署及監控 / System deployment and monitoring", "stage-deployment-monitoring"]
     assert {stage.choice_for(s).iri for s in spellings} == {"https://w3id.org/fscai/guideline/draft/stage-deployment-monitoring"}
     measure = mapping.sheet("落實情形 Statements").column_by_header("Measure")
-    assert len(measure.choices) == len(catalogue.measures)
+    assert len(measure.choices) == len(catalogue.assessables) == 97  # the measures and the 4 main concepts assessed on their own
+    assert measure.choice_for("3.C.4").iri == "https://w3id.org/fscai/guideline/draft/main-concept-3.4"
     assert measure.choice_for("2.1.3").iri == catalogue.measure("2.1.3").iri
     assert measure.choice_for("9.9.9") is None
 

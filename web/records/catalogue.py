@@ -33,7 +33,7 @@ def statement_summary(s: Statement) -> dict:
               "notation": s.notation,
               "label": lab(s.label), "stage": ref(s.stage), "stage_inferred": s.stage_inferred,
               "modality": _vocab(str(FSC[s.modality]) if s.modality else None), "modal_keyword": s.modal_keyword}
-    if s.kind == "Measure":
+    if s.assessable:  # a measure, or a main concept assessed on its own: both have a page
         record["url"] = url_for("pages.measure", notation=s.notation)
     return record
 
@@ -43,6 +43,9 @@ def guideline_statement(s: Statement) -> dict:
     return {**statement_summary(s), "chapter": ref(s.chapter, "pages.principle"),
             "section": ref(s.section, "pages.section"), "order": s.order, "section_inferred": s.section_inferred,
             "notes": list(s.notes),
+            # beside a measure, the main concepts whose obligation it carries, each with its own modal word
+            "main_concepts": [statement_summary(c) for c in catalogue().carriers_of(s.iri)],
+            "carried_by": [statement_summary(m) for m in catalogue().assessables if m.iri in s.carried_by],
             "source": {"document": _vocab(src.document), "chapter": _vocab(src.chapter),
                        "section": _vocab(src.section), "stage_column": _vocab(src.stage_column), "part": src.part}}
 
@@ -129,7 +132,7 @@ def applications(measure_iri: str, analysis: Analysis) -> tuple[list[dict], int]
 
 
 def measure(notation: str) -> dict:
-    found = next((m for m in catalogue().measures if m.notation == notation), None)
+    found = next((m for m in catalogue().assessables if m.notation == notation), None)
     if found is None:
         raise NotFound(f"no measure {notation}")
     subjects, not_applying = [], 0

@@ -104,7 +104,7 @@ def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
     if chapter not in rows or stage not in columns:
         raise NotFound(f"no matrix cell {chapter} × {stage}")
     analyses = analyses_for(ubn)
-    measures = [m for m in catalogue().measures
+    measures = [m for m in catalogue().assessables
                 if m.chapter.notation == chapter and (m.stage.notation if m.stage else "-") == stage]
     counts: dict[str, Counts] = {}
     for analysis in analyses:

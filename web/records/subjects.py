@@ -134,7 +134,7 @@ def system(iri: str) -> dict:
                for row in select_about("system-factors", iri, analysis)]
     statements = statements_by_pair(analysis)
     gaps = [g for g in analysis.gaps if g.subject == iri]
-    measures = {m.iri: m for m in analysis.catalogue.measures}
+    measures = {m.iri: m for m in analysis.catalogue.assessables}
     applicable, undetermined = [], []
     for verdict in analysis.classification.verdicts_for(iri):
         measure = measures.get(verdict.measure)
@@ -235,7 +235,7 @@ def evidence(iri: str) -> dict:
     labels = analysis.classification.labels
     review = _first(props, str(FSC.nextReviewDate))
     kinds = subject_kinds(analysis)
-    measures = {m.iri: m for m in analysis.catalogue.measures}
+    measures = {m.iri: m for m in analysis.catalogue.assessables}
     statements, others, seen = [], [], set()
     for row in select_about("evidence-citations", iri, analysis):
         citer = str(row["citer"])
