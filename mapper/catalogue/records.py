@@ -219,7 +219,7 @@ def read_catalogue(source: Graph | Store) -> Catalogue:
             source=Locator(_str(row.get("srcDocument")) or "", _str(row.get("srcChapter")) or "",
                            _str(row.get("srcSection")), _str(row.get("srcStage")), _str(row.get("srcPart"))),
             **_notes(str(row.get("notes") or "")),
-            assessable=_true(row.get("assessable")),
+            assessable=_local(row["kind"]) == "Measure" or row.get("assessableType") is not None,
             carried_by=tuple(str(row.get("carriedBy") or "").split()),
         ))
     statements.sort(key=lambda s: sort_key(s.notation))
