@@ -1,6 +1,11 @@
 """The three example institutions under data/examples/: they load, are analysed as documented in
 their comments, share vendors, and conform to the shapes except where deliberately documented.
 
+Each is a self-assessment against the draft's key points (fsc:assessedAgainst fscg:document), dated
+on a working day, citing no evidence issued after it. They show three programmes side by side: the
+bank a mature one (a full control matrix, few gaps), the life insurer one part of the way there, the
+securities firm an early one.
+
 Reference date for gaps: 2026-11-25. What each test pins is written in the Turtle's comments, so a
 change to the data that breaks a documented claim fails here.
 """
@@ -30,6 +35,7 @@ AS_OF = dt.date(2026, 11, 25)
 ALL_GAP_KINDS = {"NoStatement", "NoEvidence", "EvidenceReviewOverdue", "PlannedOverdue",
                  "NotApplicableWithoutReason", "Partial"}
 M = str(FSCG) + "measure-"
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 BANK = "https://bank.example.tw/fscai/"
 LIFE = "https://life.example.tw/fscai/"
@@ -39,7 +45,15 @@ SEC = "https://securities.example.tw/fscai/"
 INSTITUTIONS = {
     "bank": (BANK, "83910461", "2026-10-30", 10),
     "life-insurer": (LIFE, "53728108", "2026-09-30", 7),
-    "securities": (SEC, "66482035", "2026-11-15", 7),
+    "securities": (SEC, "66482035", "2026-11-13", 7),
+}
+
+#: directory -> (applicable (measure, subject) pairs, pairs with a gap, gap records) at AS_OF, as
+#: `fscai gaps --as-of 2026-11-25` reports them: a mature, a partial and an early programme.
+GAP_FIGURES = {
+    "bank": (628, 22, 22),
+    "life-insurer": (415, 207, 207),
+    "securities": (406, 369, 371),
 }
 SHARED_VENDORS = {VENDOR_NAMESPACE + v for v in ("skydome-cloud", "hengjian-fintech", "moshi-idp")}
 
@@ -217,30 +231,52 @@ def test_the_bank_alone_has_at_least_four_gap_kinds(analyses):
     ("bank", "PlannedOverdue", "6.1.1", BANK + "bank"),
     ("bank", "NoEvidence", "6.2.1", BANK + "bank"),
     ("bank", "NoStatement", "6.1.3", BANK + "bank"),
+    ("bank", "NoStatement", "6.2.3", BANK + "bank"),
     ("bank", "Partial", "G.5.2", VENDOR_NAMESPACE + "skydome-cloud"),
     ("bank", "EvidenceReviewOverdue", "G.5.2", VENDOR_NAMESPACE + "moshi-idp"),
     ("bank", "Partial", "2.1.8", BANK + "credit-scoring"),
     ("bank", "EvidenceReviewOverdue", "2.1.6", BANK + "aml-monitoring"),
+    ("bank", "EvidenceReviewOverdue", "4.1.6", BANK + "aml-monitoring"),
+    ("bank", "EvidenceReviewOverdue", "4.1.8", BANK + "aml-monitoring"),
     ("bank", "PlannedOverdue", "2.3.1", BANK + "chatbot"),
     ("bank", "EvidenceReviewOverdue", "3.1.8", BANK + "kyc-ocr"),
-    ("bank", "NoEvidence", "2.1.9", BANK + "marketing-propensity"),
+    ("bank", "EvidenceReviewOverdue", "3.1.9", BANK + "kyc-ocr"),
+    ("bank", "EvidenceReviewOverdue", "4.2.5", BANK + "kyc-ocr"),
+    ("bank", "NoStatement", "1.2.2", BANK + "coding-assistant"),
+    ("bank", "Partial", "2.1.1", BANK + "marketing-propensity"),  # the exclusion of customers aged 65+
+    ("bank", "Partial", "2.1.9", BANK + "marketing-propensity"),
     ("bank", "Partial", "3.1.6", BANK + "call-summary"),
-    ("life-insurer", "Partial", "1.2.2", LIFE + "insurer"),
+    ("bank", "Partial", "5.2.3", BANK + "robo-advisor"),
+    ("life-insurer", "Partial", "1.2.2", LIFE + "service-assistant"),
+    ("life-insurer", "Partial", "1.2.2", LIFE + "aml-monitoring"),
+    ("life-insurer", "NoStatement", "1.2.2", LIFE + "lapse-prediction"),
+    ("life-insurer", "NoStatement", "1.2.2", LIFE + "agent-copy-assistant"),
     ("life-insurer", "EvidenceReviewOverdue", "1.3.1", LIFE + "insurer"),
+    ("life-insurer", "EvidenceReviewOverdue", "6.2.2", LIFE + "insurer"),
     ("life-insurer", "NoStatement", "1.2.4", LIFE + "insurer"),
     ("life-insurer", "Partial", "G.5.2", VENDOR_NAMESPACE + "moshi-idp"),
     ("life-insurer", "PlannedOverdue", "4.1.11", LIFE + "claims-triage"),
+    ("life-insurer", "EvidenceReviewOverdue", "4.2.1", LIFE + "claims-triage"),
+    ("life-insurer", "Partial", "3.1.9", LIFE + "claims-triage"),
+    ("life-insurer", "Partial", "3.1.9", LIFE + "service-assistant"),
     ("life-insurer", "Partial", "2.1.5", LIFE + "underwriting-model"),
     ("life-insurer", "NoEvidence", "2.2.3", LIFE + "aml-monitoring"),
-    ("securities", "PlannedOverdue", "1.2.2", SEC + "firm"),
+    ("life-insurer", "NoStatement", "4.1.1", LIFE + "service-assistant"),  # principle 4 not assessed yet
+    ("life-insurer", "NoStatement", "5.C.4", LIFE + "insurer"),  # an assessable main concept of principle 5
+    ("life-insurer", "NoStatement", "5.2.8", LIFE + "claims-fraud"),  # nor principle 5
+    ("securities", "PlannedOverdue", "1.2.2", SEC + "trade-surveillance"),
+    ("securities", "PlannedOverdue", "1.2.2", SEC + "stock-recommender"),
+    ("securities", "NoStatement", "1.2.2", SEC + "ekyc"),
     ("securities", "NotApplicableWithoutReason", "6.1.1", SEC + "firm"),
     ("securities", "NoEvidence", "6.2.2", SEC + "firm"),
     ("securities", "NoStatement", "G.5.2", VENDOR_NAMESPACE + "moshi-idp"),
+    ("securities", "NoStatement", "1.C.2", SEC + "firm"),
     ("securities", "EvidenceReviewOverdue", "2.1.6", SEC + "trade-surveillance"),
     ("securities", "Partial", "5.2.3", SEC + "trade-surveillance"),
     ("securities", "PlannedOverdue", "2.1.9", SEC + "stock-recommender"),
     ("securities", "Partial", "4.1.6", SEC + "aml-risk-scoring"),
     ("securities", "NoEvidence", "4.1.6", SEC + "aml-risk-scoring"),
+    ("securities", "NoStatement", "3.2.3", SEC + "churn-model"),  # no alternative offered
 ])
 def test_documented_gaps_are_found(analyses, name, kind, notation, subject):
     assert has_gap(analyses[name], kind, notation, subject)
@@ -249,7 +285,13 @@ def test_documented_gaps_are_found(analyses, name, kind, notation, subject):
 @pytest.mark.parametrize("name, notation, subject", [
     # reasoned "not applicable", alternative means and future targets are not gaps
     ("bank", "3.2.2", BANK + "card-fraud"),
+    ("bank", "3.2.3", BANK + "card-fraud"),
+    ("bank", "5.1.3", BANK + "aml-monitoring"),
     ("bank", "2.3.1", BANK + "coding-assistant"),
+    ("bank", "2.1.6", BANK + "coding-assistant"),
+    ("bank", "2.1.7", BANK + "marketing-propensity"),
+    ("bank", "4.1.6", BANK + "robo-advisor"),
+    ("bank", "1.2.2", BANK + "corporate-ews"),
     ("bank", "2.1.7", BANK + "credit-scoring"),
     ("bank", "G.5.2", VENDOR_NAMESPACE + "global-payment-network"),
     ("bank", "4.1.8", BANK + "robo-advisor"),
@@ -260,12 +302,65 @@ def test_well_founded_statements_are_not_gaps(analyses, name, notation, subject)
     assert not any(g.measure.notation == notation and g.subject == subject for g in analyses[name].gaps)
 
 
-def test_measures_that_do_not_apply_are_never_gaps(analyses):
-    aml = [v for v in analyses["bank"].classification.verdicts
-           if v.subject == BANK + "aml-monitoring" and v.measure == M + "5.1.3"]
-    assert len(aml) == 1 and aml[0].verdict == "does-not-apply"  # the AML exception
+def verdict(analysis, subject: str, notation: str) -> str:
+    found = [v.verdict for v in analysis.classification.verdicts if v.subject == subject and v.measure == M + notation]
+    assert len(found) == 1, (subject, notation, found)
+    return found[0]
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_measures_that_do_not_apply_are_never_gaps(analyses, name):
+    applies = {(v.subject, v.measure) for v in analyses[name].classification.verdicts if v.verdict == "applies"}
+    assert all((g.subject, g.measure.iri) in applies for g in analyses[name].gaps)
+
+
+def test_proactive_disclosure_applies_to_anti_money_laundering_systems_too(analyses, parsed):
+    """5.1.3 has no AML/fraud exception: the bank answers it for its AML model with care over the degree."""
+    for name, system in (("bank", BANK + "aml-monitoring"), ("life-insurer", LIFE + "aml-monitoring"),
+                         ("securities", SEC + "aml-risk-scoring")):
+        assert parsed[name].graph.value(URIRef(system), FSC.amlOrFraudUse) == Literal(True)
+        assert verdict(analyses[name], system, "5.1.3") == "applies"
     assert not any(g.measure.notation == "5.1.3" and g.subject == BANK + "aml-monitoring"
                    for g in analyses["bank"].gaps)
+
+
+def test_market_abuse_surveillance_is_not_anti_money_laundering_use(parsed):
+    graph = parsed["securities"].graph
+    system = URIRef(SEC + "trade-surveillance")
+    assert graph.value(system, FSC.amlOrFraudUse) == Literal(False)
+    purpose = {str(p) for p in graph.objects(system, FSC.purpose)}
+    assert any("市場不當行為" in p for p in purpose) and not any("洗錢" in p for p in purpose)
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_the_model_risk_measure_is_assessed_per_system(analyses, parsed, name):
+    """1.2.2 applies to every AI system and to no institution; statements name systems, not institutions."""
+    analysis, graph = analyses[name], parsed[name].graph
+    systems = set(map(str, graph.subjects(RDF.type, FSC.AISystem)))
+    on_1_2_2 = {v.subject: v.verdict for v in analysis.classification.verdicts if v.measure == M + "1.2.2"}
+    assert on_1_2_2 == {s: "applies" for s in systems}
+    subjects = {str(graph.value(st, FSC.subject)) for st in graph.subjects(FSC.measure, FSCG["measure-1.2.2"])}
+    assert subjects and subjects < systems  # some systems with it, some without
+
+
+def test_redress_and_remedy_apply_only_to_customer_facing_systems(analyses, parsed):
+    for name, analysis in analyses.items():
+        graph = parsed[name].graph
+        for system in graph.subjects(RDF.type, FSC.AISystem):
+            if graph.value(system, FSC.customerFacing) == Literal(False):
+                assert verdict(analysis, str(system), "2.1.3") == "does-not-apply", system
+                assert verdict(analysis, str(system), "3.2.3") == "does-not-apply", system
+    # 3.2.3 only where the institution decided to offer no alternative
+    assert verdict(analyses["bank"], BANK + "card-fraud", "3.2.3") == "applies"
+    assert verdict(analyses["bank"], BANK + "chatbot", "3.2.3") == "does-not-apply"
+
+
+def test_the_vendor_training_measure_follows_who_trains_the_model(analyses):
+    bank = analyses["bank"]
+    assert verdict(bank, BANK + "aml-monitoring", "4.2.14") == "applies"  # the vendor retrains it
+    assert verdict(bank, BANK + "call-summary", "4.2.14") == "applies"  # fine-tuned in the vendor's tenant
+    assert verdict(bank, BANK + "chatbot", "4.2.14") == "does-not-apply"  # hosted, not trained, by the vendor
+    assert verdict(bank, BANK + "credit-scoring", "4.2.14") == "does-not-apply"  # in-house
 
 
 # --- tiers ---------------------------------------------------------------------------------------
@@ -298,20 +393,114 @@ def test_the_higher_risk_measure_follows_the_declared_tier(analyses):
 
 def test_a_missing_trait_makes_verdicts_undetermined_naming_the_input(analyses):
     churn = {v.measure: v for v in analyses["securities"].classification.verdicts if v.subject == SEC + "churn-model"}
-    for notation in ("3.1.1", "3.1.3", "3.1.6"):
+    for notation in ("3.1.3", "3.1.6"):
         v = churn[M + notation]
         assert v.verdict == "undetermined", notation
         assert v.missing_inputs == (str(FSC.personalDataUse),)
         assert "missing input" in v.why.en and "缺漏資料" in v.why.zh
     assert churn[M + "3.1.4"].verdict == "applies"  # a stage-only rule is unaffected
-    assert not any(g.subject == SEC + "churn-model" and g.measure.notation in ("3.1.1", "3.1.3", "3.1.6")
+    assert churn[M + "3.1.1"].verdict == "applies"  # no longer reads the personal-data trait
+    assert not any(g.subject == SEC + "churn-model" and g.measure.notation in ("3.1.3", "3.1.6")
                    for g in analyses["securities"].gaps)
+    undetermined = {(name, v.subject, v.measure) for name, a in analyses.items()
+                    for v in a.classification.verdicts if v.verdict == "undetermined"}
+    assert undetermined == {("securities", SEC + "churn-model", M + n) for n in ("3.1.3", "3.1.6")}
 
 
 def test_the_undetermined_example_is_the_only_system_without_a_personal_data_trait(parsed):
     without = [(name, s) for name, sub in parsed.items() for s in sub.graph.subjects(RDF.type, FSC.AISystem)
                if sub.graph.value(s, FSC.personalDataUse) is None]
     assert without == [("securities", URIRef(SEC + "churn-model"))]
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_every_system_states_whether_an_alternative_is_offered_and_who_trains_the_model(parsed, name):
+    graph = parsed[name].graph
+    for system in graph.subjects(RDF.type, FSC.AISystem):
+        for trait in (FSC.alternativeOffered, FSC.vendorTrainsModel):
+            values = list(graph.objects(system, trait))
+            assert len(values) == 1 and isinstance(values[0].toPython(), bool), (system, trait)
+        if graph.value(system, FSC.vendorProvided) == Literal(False):
+            assert graph.value(system, FSC.vendorTrainsModel) == Literal(False), system
+
+
+# --- framing: self-assessments against a named revision, on working days ------------------------
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_each_submission_is_a_self_assessment_against_the_drafts_key_points(parsed, name):
+    graph = parsed[name].graph
+    submission = next(graph.subjects(RDF.type, FSC.Submission))
+    assert list(graph.objects(submission, FSC.assessedAgainst)) == [FSCG.document]
+    labels = {o.language.lower(): str(o) for o in graph.objects(submission, RDFS.label)}
+    assert "自評" in labels["zh-hant"] and "草案" in labels["zh-hant"]
+    assert "self-assessment" in labels["en"] and "draft" in labels["en"]
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_no_evidence_is_issued_after_its_submission(parsed, name):
+    graph = parsed[name].graph
+    submission = next(graph.subjects(RDF.type, FSC.Submission))
+    submitted = graph.value(submission, DCTERMS.issued).toPython()
+    evidence = set(graph.subjects(FSC.evidenceKind, None))
+    assert len(evidence) >= 10
+    for node in evidence:
+        issued = graph.value(node, DCTERMS.issued).toPython()
+        assert issued <= submitted, (node, issued, submitted)
+    for assessed in graph.objects(None, FSC.assessedOn):  # nor an assessment made after it
+        assert assessed.toPython() <= submitted
+
+
+@pytest.mark.parametrize("name", sorted(INSTITUTIONS))
+def test_no_example_date_falls_on_a_weekend(parsed, name):
+    """Filings, assessments, evidence, reviews, targets and training: all on working days."""
+    dates = [(s, p, o.toPython()) for s, p, o in parsed[name].graph
+             if isinstance(o, Literal) and o.datatype == XSD_DATE]
+    assert len(dates) >= 50
+    weekend = [(s, p, d) for s, p, d in dates if d.weekday() >= 5]
+    assert weekend == []
+
+
+def test_the_three_programmes_contrast_mature_partial_and_early(analyses):
+    figures = {}
+    for name, analysis in analyses.items():
+        applicable = {(v.subject, v.measure) for v in analysis.classification.verdicts if v.verdict == "applies"}
+        with_gap = {(g.subject, g.measure.iri) for g in analysis.gaps}
+        figures[name] = (len(applicable), len(with_gap), len(analysis.gaps))
+    assert figures == GAP_FIGURES
+    ratio = {name: gaps / applicable for name, (applicable, gaps, _) in figures.items()}
+    assert ratio["bank"] < 0.25  # mature
+    assert 0.25 <= ratio["life-insurer"] <= 0.60  # partial
+    assert ratio["securities"] > 0.60  # early
+
+
+# --- realism -------------------------------------------------------------------------------------------
+
+
+def test_a_chatbot_on_open_generative_ai_with_personal_data_carries_the_controls_that_implies(analyses, parsed):
+    systems = [(name, s) for name, sub in parsed.items() for s in sub.graph.subjects(RDF.type, FSC.AISystem)
+               if sub.graph.value(s, FSC.openGenerativeAI) == Literal(True)
+               and sub.graph.value(s, FSC.personalDataUse) == Literal(True)]
+    assert systems == [("bank", URIRef(BANK + "chatbot"))]
+    graph = parsed["bank"].graph
+    stated = {str(graph.value(st, FSC.measure)).rsplit("-", 1)[-1]: st
+              for st in graph.subjects(FSC.subject, URIRef(BANK + "chatbot"))}
+    for notation in ("2.3.2", "3.1.1", "3.1.2", "3.1.3", "3.1.6", "3.1.7", "3.1.8", "3.1.9", "3.1.10", "4.2.4",
+                     "4.2.11", "5.1.8"):
+        assert graph.value(stated[notation], FSC.status) == FSC.Implemented, notation
+        assert graph.value(stated[notation], FSC.evidence) is not None, notation
+        assert not any(g.subject == BANK + "chatbot" and g.measure.notation == notation for g in analyses["bank"].gaps)
+
+
+def test_excluding_elderly_customers_is_a_fairness_finding_not_a_design(parsed):
+    graph = parsed["bank"].graph
+    system = URIRef(BANK + "marketing-propensity")
+    purpose = " ".join(map(str, graph.objects(system, FSC.purpose)))
+    assert "高齡" not in purpose and "elderly" not in purpose
+    for notation in ("2.1.1", "2.1.9"):
+        statement = URIRef(BANK + f"st-mkt-{notation}")
+        assert graph.value(statement, FSC.status) == FSC.PartiallyImplemented
+        assert URIRef(BANK + "ev-mkt-fairness-review") in set(graph.objects(statement, FSC.evidence))
 
 
 # --- shapes ----------------------------------------------------------------------------------------

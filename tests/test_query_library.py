@@ -43,7 +43,7 @@ from mapper.store import open_store
 from web.sparql.guard import inspect
 
 AS_OF = "2026-11-25"
-LATEST = {BANK_UBN: BANK_LATEST_DATE, INSURER_UBN: "2026-09-30", SECURITIES_UBN: "2026-11-15"}
+LATEST = {BANK_UBN: BANK_LATEST_DATE, INSURER_UBN: "2026-09-30", SECURITIES_UBN: "2026-11-13"}
 FSC = "https://w3id.org/fscai/def#"
 
 

@@ -51,7 +51,10 @@ def test_institution(client):
     kinds = {k["kind"]: k for k in found["gaps_by_kind"]}
     assert set(kinds) == {"NoStatement", "NoEvidence", "EvidenceReviewOverdue", "PlannedOverdue", "Partial"}
     assert sum(k["count"] for k in kinds.values()) == found["gaps"]
-    assert kinds["NoStatement"]["by_subject"] and not kinds["NoStatement"]["gaps"]  # counted per subject
+    # the mature bank's few unanswered measures are listed; the early securities firm's are counted per subject
+    assert kinds["NoStatement"]["gaps"] and not kinds["NoStatement"]["by_subject"]
+    early = {k["kind"]: k for k in get(client, "/api/institution/66482035")["gaps_by_kind"]}
+    assert early["NoStatement"]["by_subject"] and not early["NoStatement"]["gaps"]
     overdue = kinds["EvidenceReviewOverdue"]["gaps"]
     assert all(bilingual(g["why"]) and bilingual(g["missing"]) for g in overdue)
     assert AUDIT_REPORT in {g["evidence"]["iri"] for g in overdue}

@@ -186,7 +186,7 @@ def test_trace_of_a_system_draws_every_node_and_clicking_a_measure_opens_it(page
                            " cy.nodes('[?focus]').id()]")
     expected = page.evaluate("fetch(document.getElementById('cy').dataset.src).then(r => r.json())"
                              ".then(d => [d.node_count, d.edge_count])")
-    assert counts[:2] == expected and counts[0] > 50 and counts[2] > 10
+    assert counts[:2] == expected and counts[0] > 50 and counts[2] >= 1  # the mature bank's chatbot: one gap (2.3.1)
     assert counts[3] == CHATBOT
     page.locator("#cy").scroll_into_view_if_needed()
     shot(page, "08-trace-system", full_page=False)
