@@ -242,12 +242,12 @@ def test_a_rule_edited_in_turtle_changes_what_synth_writes(project_copy):
 
 
 def test_a_rule_reading_what_no_profile_states_is_warned_about_and_gets_no_statements(project_copy):
-    _edit(project_copy / "shapes" / "rules" / "conditions.ttl", "fscr:aml-fraud a fsc:ValueCondition ;", """\
+    _edit(project_copy / "shapes" / "rules" / "conditions.ttl", "fscr:higher-risk a fsc:RankCondition ;", """\
 fscr:in-the-loop a fsc:ValueCondition ;
     fsc:onProperty fsc:oversightMode ; fsc:hasValue fscg:oversight-human-in-the-loop ;
     rdfs:label "人在迴圈內"@zh-Hant , "a human is in the loop"@en .
 
-fscr:aml-fraud a fsc:ValueCondition ;""")
+fscr:higher-risk a fsc:RankCondition ;""")
     _edit(project_copy / "shapes" / "rules" / "applicability.ttl", "fscr:rule-G.4.1 a fsc:ApplicabilityRule ;",
           "fscr:rule-G.4.1 a fsc:ApplicabilityRule ; fsc:condition fscr:in-the-loop ;")
     with pytest.warns(UserWarning, match=r"measures G\.4\.1 read https://w3id\.org/fscai/def#oversightMode"):

@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 from mapper.layout import Layout, project_layout
 from mapper.synth.knowledge import Knowledge
 from mapper.synth.knowledge import knowledge as read_knowledge
-from mapper.synth.profiles import InstitutionProfile, SystemProfile, VendorProfile
+from mapper.synth.profiles import (InstitutionProfile, SystemProfile, VendorProfile, alternative_offered,
+                                   vendor_trains_model)
 from mapper.synth.recipes import RECIPES, Recipe, alternative_means, not_applicable, planned, usual
 from mapper.synth.ubn import ubn_with_check_digit
 from mapper.synth.world import (
@@ -61,7 +62,9 @@ def _institution(index: int, ubn: str, n_systems: int, knowledge: Knowledge, rng
     # the submission, the institution and its units
     t(sub, RDF_TYPE, fsc("Submission"))
     t(sub, fsc("submittedBy"), inst_iri)
-    t(sub, f"<{DCT}issued>", date(-rng.randint(0, 60)))
+    # dated on or after every piece of evidence it cites (the writer issues evidence 20 days or more
+    # before the reference date): evidence cannot be cited before it exists
+    t(sub, f"<{DCT}issued>", date(-rng.randint(0, 19)))
     t(inst_iri, RDF_TYPE, fsc("Institution"))
     t(inst_iri, LABEL, lit(f"合成{name_zh}{type_zh}股份有限公司第{index + 1}號", "zh-Hant"))
     t(inst_iri, LABEL, lit(f"Synthetic {type_en} No. {index + 1} ({ubn})", "en"))
@@ -174,6 +177,8 @@ def _system(w: Writer, s: int, inst_iri: str, knowledge: Knowledge, vendor: Call
     t(sys_iri, fsc("customerFacing"), TRUE if customer else FALSE)
     t(sys_iri, fsc("personalDataUse"), TRUE if personal else FALSE)
     t(sys_iri, fsc("vendorProvided"), TRUE if vendors else FALSE)
+    t(sys_iri, fsc("alternativeOffered"), TRUE if alternative_offered(critical) else FALSE)
+    t(sys_iri, fsc("vendorTrainsModel"), TRUE if vendor_trains_model(generative, bool(vendors)) else FALSE)
     for v in vendors:
         t(sys_iri, fsc("usesVendor"), v)
 

@@ -60,6 +60,18 @@ _TRAITS = ("generativeAI", "openGenerativeAI", "criticalSystem", "amlOrFraudUse"
            "personalDataUse", "vendorProvided")
 
 
+def alternative_offered(critical: bool) -> bool:
+    """Synth's rule for fsc:alternativeOffered: a critical system's service has no alternative beside
+    it, any other's has (so 3.2.3's remedy shows on some systems and not others)."""
+    return not critical
+
+
+def vendor_trains_model(generative: bool, vendor_provided: bool) -> bool:
+    """Synth's rule for fsc:vendorTrainsModel: a vendor trains the classic models it provides; the
+    generative ones it provides are hosted, not trained for the institution."""
+    return vendor_provided and not generative
+
+
 def system_profiles() -> list[SystemProfile]:
     """Every AI-system profile the generator can draw, in a fixed order."""
     profiles = []
@@ -110,6 +122,10 @@ def profile_ntriples(profiles: list[Profile]) -> tuple[bytes, dict[str, Profile]
             lines.append(f"{s} {RDF_TYPE} {fsc('AISystem')} .\n")
             lines.append(f"{s} {fsc('stageReached')} {fscg(profile.stage)} .\n")
             for prop, value in zip(_TRAITS, profile[1:8]):
+                lines.append(f"{s} {fsc(prop)} {TRUE if value else FALSE} .\n")
+            derived = (("alternativeOffered", alternative_offered(profile.critical)),
+                       ("vendorTrainsModel", vendor_trains_model(profile.generative, profile.vendor_provided)))
+            for prop, value in derived:
                 lines.append(f"{s} {fsc(prop)} {TRUE if value else FALSE} .\n")
             lines.append(f"{s} {fsc('declaredRiskTier')} {fsc(TIERS[profile.tier])} .\n")
         elif isinstance(profile, InstitutionProfile):
