@@ -525,3 +525,15 @@ def _validated_alone(url, ubn):
 
     with open_store(url) as store:
         return validate_institution(store, ubn)
+
+
+def test_every_format_shows_a_gaps_modal_word_as_the_text_has_it():
+    _, analyses = analyse_submissions([[MINIMAL]])
+    analysis = analyses[0]
+    rows = {r.measure_notation: r for r in gap_rows(analysis)}
+    assert rows["1.1.2"].modal_keyword == "可" and rows["1.1.1"].modal_keyword == "宜"
+    assert rows["2.1.1"].modal_keyword == ""  # no modal word in 2.1.1
+    assert "1.1.2  可指定足以督導跨部門業務之高階主管" in render(analysis, "text") and "「可」" in render(analysis, "text")
+    assert " 「可」" in render(analysis, "md") and '<span class="modal">「可」</span>' in render(analysis, "html")
+    table = list(csv.DictReader(io.StringIO(render(analysis, "csv"))))
+    assert {r["measure_notation"]: r["modal_keyword"] for r in table}["1.1.2"] == "可"

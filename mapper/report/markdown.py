@@ -98,7 +98,7 @@ def institution_markdown(analysis: Analysis) -> list[str]:
         out += _table(
             [cell("措施", "Measure"), cell("原則", "Principle"), cell("章節", "Section"), cell("階段", "Stage"),
              cell("缺口", "Gap"), cell("適用理由", "Why it applies"), cell("缺漏", "What is missing")],
-            [[cell(f"{r.measure_notation} {r.measure_zh}", r.measure_en),
+            [[cell(f"{r.measure_notation} {r.measure_zh}" + (f" 「{r.modal_keyword}」" if r.modal_keyword else ""), r.measure_en),
               cell(f"{r.principle_notation} {r.principle_zh}", r.principle_en),
               cell(f"{r.section_notation} {r.section_zh}", r.section_en) if r.section else "—",
               cell(f"{r.stage_notation} {r.stage_zh}", r.stage_en),

@@ -89,7 +89,7 @@ def render_gaps_text(analyses: Sequence[Analysis]) -> str:
                 out += [f"■ {r.subject_zh} / {r.subject_en}  [{kind.zh} / {kind.en}]  <{r.subject}>"]
             section = f"{r.section_notation} {r.section_zh} / {r.section_en}" if r.section else "—"
             out += [
-                f"  {r.measure_notation}  {r.measure_zh} / {r.measure_en}",
+                f"  {r.measure_notation}  {r.measure_zh} / {r.measure_en}" + (f"  「{r.modal_keyword}」" if r.modal_keyword else ""),
                 f"      缺口 / Gap: {r.gap_kind_zh} / {r.gap_kind_en}",
                 f"      原則 / Principle: {r.principle_notation} {r.principle_zh} / {r.principle_en}",
                 f"      章節 / Section: {section}",
