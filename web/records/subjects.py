@@ -237,7 +237,10 @@ def evidence(iri: str) -> dict:
     kinds = subject_kinds(analysis)
     measures = {m.iri: m for m in analysis.catalogue.assessables}
     statements, others, seen = [], [], set()
-    for row in select_about("evidence-citations", iri, analysis):
+    # in an order of the code's, not the engine's: the first row of a citer is the one kept
+    rows = sorted(select_about("evidence-citations", iri, analysis),
+                  key=lambda r: tuple(str(r.get(k) or "") for k in ("citer", "measure", "subject", "status", "p", "type")))
+    for row in rows:
         citer = str(row["citer"])
         if citer in seen:
             continue
@@ -255,6 +258,7 @@ def evidence(iri: str) -> dict:
                            "url": url_for("pages.institution", ubn=institution_ref(analysis)["ubn"])
                            if kind == "institution" else (url_for(f"pages.{kind}", iri=citer) if kind else None)})
     statements.sort(key=lambda s: (sort_key(s["measure"]["notation"]), s["subject"]["iri"]))
+    others.sort(key=lambda o: (o["iri"], o["property"]["iri"] if o["property"] else ""))
     title = _text(props.get(DCT + "title")) or lab(labels(iri))
     return {
         "iri": iri, "kind": "evidence", "label": title, "title": title, "url": url_for("pages.evidence", iri=iri),
