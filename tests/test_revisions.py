@@ -35,8 +35,7 @@ fxr:rule-2.1.3 a fsc:ApplicabilityRule ; fsc:ruleFor fxg:measure-2.1.3 ; fsc:sub
 
 
 def _with_revision_two(root: Path) -> Path:
-    for name in ("ontology", "shapes"):
-        shutil.copytree(REPO / name, root / name)
+    """The project's knowledge files (conftest's ``project_copy``) with revision two beside the draft."""
     shutil.copy(R2, root / "ontology" / "catalogue" / "fixture-r2.ttl")
     (root / "shapes" / "rules" / "fixture-r2-rules.ttl").write_text(R2_RULES, encoding="utf-8")
     return root
@@ -56,23 +55,23 @@ def _analyse(path: Path, root: Path):
         return analyse_files(store, [str(path)], as_of=AS_OF, layout=project_layout(root))
 
 
-def test_a_submission_naming_no_revision_is_analysed_against_the_default_draft(tmp_path):
-    root = _with_revision_two(tmp_path / "copy")
+def test_a_submission_naming_no_revision_is_analysed_against_the_default_draft(project_copy):
+    root = _with_revision_two(project_copy)
     analysis = _analyse(MINIMAL, root)
     measures = {v.measure for v in analysis.classification.verdicts}
     assert len(measures) == 97 and all(m.startswith(DRAFT) for m in measures)  # 93 measures, 4 main concepts
 
 
-def test_a_submission_naming_the_draft_gets_the_same_verdicts_as_one_naming_none(tmp_path):
-    root = _with_revision_two(tmp_path / "copy")
+def test_a_submission_naming_the_draft_gets_the_same_verdicts_as_one_naming_none(tmp_path, project_copy):
+    root = _with_revision_two(project_copy)
     named = _analyse(_naming(tmp_path / "draft.ttl", DRAFT + "document"), root)
     plain = _analyse(MINIMAL, root)
     assert {(v.measure, v.subject, v.verdict) for v in named.classification.verdicts} == \
         {(v.measure, v.subject, v.verdict) for v in plain.classification.verdicts}
 
 
-def test_a_submission_naming_revision_two_is_analysed_against_its_measures_and_rules_only(tmp_path):
-    root = _with_revision_two(tmp_path / "copy")
+def test_a_submission_naming_revision_two_is_analysed_against_its_measures_and_rules_only(tmp_path, project_copy):
+    root = _with_revision_two(project_copy)
     analysis = _analyse(_naming(tmp_path / "r2.ttl", FIXTURE + "document"), root)
     verdicts = {(v.measure, v.subject.rsplit("/", 1)[1], v.verdict) for v in analysis.classification.verdicts}
     assert verdicts == {(FIXTURE + "measure-1.1.1", "bank", "applies"),

@@ -3,11 +3,7 @@ words (2.C.3 says 應, 2.1.3 none); a main concept assessed on its own has a pag
 
 from __future__ import annotations
 
-
-def _page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.get_data(as_text=True)
+from test_pages import page as _page
 
 
 def test_a_measure_shows_the_main_concept_it_carries_with_both_modal_words(client):
