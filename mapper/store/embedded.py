@@ -55,6 +55,8 @@ class OxigraphStore(Backend):
         self._store: ox.Store | None = _open_oxigraph(path, read_only)
         self._lock = threading.Lock()
         self._graphs: list[str] | None = None  # a read-only store's graphs never change
+        if path is not None and not read_only:
+            _drop_staging_debris(self._store)
 
     # queries
 
@@ -311,7 +313,8 @@ class OxigraphStore(Backend):
         store = self._live()
         found = sorted(
             g.value for g in store.named_graphs()
-            if isinstance(g, ox.NamedNode) and next(iter(store.quads_for_pattern(None, None, None, g)), None)
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
+            and next(iter(store.quads_for_pattern(None, None, None, g)), None)
         )
         if self.read_only:
             self._graphs = found
@@ -364,6 +367,23 @@ class OxigraphStore(Backend):
         if self._store is None:
             raise StoreError(f"store {self.url} is closed")
         return self._store
+
+
+def _drop_staging_debris(store: ox.Store) -> list[str]:
+    """Remove the staging graphs a writer killed between its write and its ``MOVE`` left behind
+    (a live writer holds the directory's lock, so any found at a read-write open are debris);
+    return their IRIs.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+    ...                   ox.Literal("x"), ox.NamedNode(STAGING_PREFIX + "0123")))
+    >>> _drop_staging_debris(store), list(store.named_graphs())
+    (['urn:fscai:staging:0123'], [])
+    """
+    debris = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
+    for graph in debris:
+        store.remove_graph(graph)
+    return [g.value for g in debris]
 
 
 def _open_oxigraph(path: Path | None, read_only: bool) -> ox.Store:
