@@ -34,10 +34,9 @@ from mapper.store.terms import (
     rows_from_solutions,
     values_from_solutions,
 )
+from mapper.store.staging import STAGING_PREFIX, drop_staging_debris
 from mapper.store.view import GraphView
 
-#: Where replace_graph() stages data before moving it in place; never left behind.
-STAGING_PREFIX = "urn:fscai:staging:"
 
 
 class OxigraphStore(Backend):
@@ -56,7 +55,7 @@ class OxigraphStore(Backend):
         self._lock = threading.Lock()
         self._graphs: list[str] | None = None  # a read-only store's graphs never change
         if path is not None and not read_only:
-            _drop_staging_debris(self._store)
+            drop_staging_debris(self._store)
 
     # queries
 
@@ -367,23 +366,6 @@ class OxigraphStore(Backend):
         if self._store is None:
             raise StoreError(f"store {self.url} is closed")
         return self._store
-
-
-def _drop_staging_debris(store: ox.Store) -> list[str]:
-    """Remove the staging graphs a writer killed between its write and its ``MOVE`` left behind
-    (a live writer holds the directory's lock, so any found at a read-write open are debris);
-    return their IRIs.
-
-    >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
-    ...                   ox.Literal("x"), ox.NamedNode(STAGING_PREFIX + "0123")))
-    >>> _drop_staging_debris(store), list(store.named_graphs())
-    (['urn:fscai:staging:0123'], [])
-    """
-    debris = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
-    for graph in debris:
-        store.remove_graph(graph)
-    return [g.value for g in debris]
 
 
 def _open_oxigraph(path: Path | None, read_only: bool) -> ox.Store:

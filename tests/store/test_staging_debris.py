@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from mapper.store import open_store
-from mapper.store.embedded import STAGING_PREFIX
+from mapper.store.staging import STAGING_PREFIX
 
 S, P = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
 KEPT = "https://example.org/submission"
