@@ -79,9 +79,10 @@ CaseMode             = 2
 ; no system() from SQL, file access only inside this directory
 AllowOSCalls         = 0
 DirsAllowed          = {dir}
-; 8 KB pages; virtuoso-t raises anything lower to its floor (status() then reports 20000 buffers, ~160 MB)
-NumberOfBuffers      = 20000
-MaxDirtyBuffers      = 12000
+; 8 KB pages (~780 MB): with 20,000 (~160 MB) the session-wide server, holding the examples of
+; several modules, once took over 60 s for a 10 MB upload (tests/store/test_virtuoso_auth.py)
+NumberOfBuffers      = 100000
+MaxDirtyBuffers      = 60000
 MaxQueryMem          = 256M
 ThreadsPerQuery      = 2
 AsyncQueueMaxThreads = 4
