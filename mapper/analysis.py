@@ -146,17 +146,25 @@ class Analysis:
         return tuple(v for v in self.classification.verdicts if v.verdict == "undetermined")
 
 
-def intake(store: Store, submission_graph: str) -> None:
-    """What loading a submission does once it is in the store: derive its tiers, verdicts and gap
-    records into its derived graph (stamped last with the knowledge version), then, if it is its
-    institution's newest, its market graph of summary records (:mod:`mapper.market`)."""
-    work = store.workspace([CATALOGUE_GRAPH, submission_graph])  # on disk: analysed in memory, written once
+def intake(store: Store, submission_graph: str, *, work: Store | None = None) -> None:
+    """What loading a submission does once it is checked: derive its tiers, verdicts and gap records
+    into its derived graph (stamped with the knowledge version), then, if it is its institution's
+    newest, its market graph of summary records (:mod:`mapper.market`).
+
+    The analysis runs in ``work``, a workspace of the store (by default one made of its catalogue
+    and the submission: in memory for an on-disk store), which may hold graphs its caller wrote
+    there too (the submission itself, a new catalogue: what ``fscai load`` does); then
+    ``store.commit`` writes every graph the workspace wrote at once: on the embedded store in one
+    transaction, so a crash leaves the store as it was or with the whole load and its analysis.
+    The workspace is closed afterwards (unless it is the store)."""
+    if work is None:
+        work = store.workspace([CATALOGUE_GRAPH, submission_graph])
     try:
         derive(work, submission_graph)
-        store.write_bulk(work, derived_graph(submission_graph))
-        stamp(store, submission_graph)  # complete: before this, a reader finds it stale, never half
+        stamp(work, submission_graph)  # complete: a derived graph without it (a server's, cut short) is stale
         if is_newest(store, submission_graph):
-            store.replace_graph(market_graph(institution_of(submission_graph)), market_ntriples(work, submission_graph))
+            work.replace_graph(market_graph(institution_of(submission_graph)), market_ntriples(work, submission_graph))
+        store.commit(work)
     finally:
         if work is not store:
             work.close()

@@ -28,9 +28,11 @@ _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def is_newest(store: Store, submission_graph: str) -> bool:
-    """Whether no submission of the same institution in the store is dated later."""
+    """Whether no submission of the same institution in the store is dated later (the submission
+    itself may not be in the store yet: in a workspace, about to be written with its analysis)."""
     ubn = institution_of(submission_graph)
-    return [g for g in latest_graphs(store.graphs()) if institution_of(g) == ubn] == [submission_graph]
+    graphs = [*store.graphs(), submission_graph]
+    return [g for g in latest_graphs(graphs) if institution_of(g) == ubn] == [submission_graph]
 
 
 def indexed_submissions(store: Store) -> set[str]:

@@ -138,6 +138,12 @@ class Store(Protocol):
         """Atomically replace ``graph`` with ``workspace``'s (nothing to do when the workspace is
         this store)."""
 
+    def commit(self, workspace: Store) -> None:
+        """Make every graph ``workspace`` wrote (a load, its analysis) what it is there, all at once
+        where the backend can: the embedded store writes them in one transaction, so a crash leaves
+        none of them or all (:func:`mapper.store.staging.commit`). Nothing to do when the workspace
+        is this store (its writes are done: a store in memory, a server, whose updates go one by one)."""
+
     def write_bulk(self, workspace: Store, graph: str) -> None:
         """Replace ``graph`` with ``workspace``'s as fast as the backend can, without the promise of
         :meth:`keep`: a crash can leave part of it. For data whose completeness the caller marks
@@ -160,6 +166,11 @@ class Backend:
 
     def write_bulk(self, workspace: Store, graph: str) -> None:
         self.keep(workspace, graph)
+
+    def commit(self, workspace: Store) -> None:
+        if workspace is not self:
+            for graph in sorted(getattr(workspace, "written", ())):
+                self.keep(workspace, graph)
 
     def keep(self, workspace: Store, graph: str) -> None:
         if workspace is not self:

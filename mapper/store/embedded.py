@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import uuid
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -34,9 +33,8 @@ from mapper.store.terms import (
     rows_from_solutions,
     values_from_solutions,
 )
-from mapper.store.staging import STAGING_PREFIX, drop_staging_debris
+from mapper.store.staging import STAGING_PREFIX, commit, drop_staging_debris, staging_graph
 from mapper.store.view import GraphView
-
 
 
 class OxigraphStore(Backend):
@@ -51,6 +49,7 @@ class OxigraphStore(Backend):
         self.url = url or ("memory:" if path is None else f"oxigraph:{path}")
         self.read_only = read_only
         self.generation = 0
+        self.written: set[str] = set()  # the graphs written through this handle (see commit())
         self._store: ox.Store | None = _open_oxigraph(path, read_only)
         self._lock = threading.Lock()
         self._graphs: list[str] | None = None  # a read-only store's graphs never change
@@ -215,7 +214,7 @@ class OxigraphStore(Backend):
     def workspace(self, graphs: Sequence[str]) -> OxigraphStore:
         """For an on-disk store, an in-memory copy of ``graphs`` with the same blank nodes: an
         analysis's many reads and small writes run there, several times faster than on disk, and
-        :meth:`keep` writes its result back in one transaction. A store in memory is its own."""
+        :meth:`commit` writes what it wrote back in one transaction. A store in memory is its own."""
         if self.url == "memory:":
             return self
         copy = OxigraphStore(None)
@@ -230,28 +229,22 @@ class OxigraphStore(Backend):
         target = self._writing(graph)
         self._replace(target, lambda into: copy_graph(workspace._live(), target, self._live(), into))  # noqa: SLF001
 
-    def write_bulk(self, workspace: OxigraphStore, graph: str) -> None:
-        """Drop ``graph``, then bulk-load the workspace's (Oxigraph's bulk loader: over twice as
-        fast as a transaction on disk, which also holds the whole graph in memory; not atomic)."""
-        if workspace is self:
-            return
-        target = self._writing(graph)
-        data = workspace._live().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target)  # noqa: SLF001
-        self._update(f"DROP SILENT GRAPH {target}")
-        try:
-            if b"_:" in data:  # the bulk loader would relabel blank nodes: keep them, in a transaction
-                copy_graph(workspace._live(), target, self._live(), target)  # noqa: SLF001
-            else:
-                self._live().bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
-        except OSError as error:
-            raise StoreError(f"cannot write to {graph}: {error}") from error
+    def commit(self, workspace: OxigraphStore) -> None:
+        """Write back every graph the workspace wrote, in one transaction
+        (:func:`mapper.store.staging.commit`): a crash leaves none of them or all."""
+        if workspace is not self:
+            graphs = [self._writing(g) for g in sorted(workspace.written)]
+            try:
+                commit(self._live(), workspace._live(), graphs)  # noqa: SLF001
+            except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+                raise StoreError(f"cannot write {', '.join(g.value for g in graphs)}: {error}") from error
 
     def _replace(self, target: ox.NamedNode, write) -> None:
         """Replace ``target`` by what ``write(graph)`` adds to a graph: directly if the store does
         not hold it yet, else through a staging graph and one ``MOVE``."""
         store = self._live()
         existing = store.contains_named_graph(target)
-        into = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}") if existing else target
+        into = staging_graph() if existing else target
         try:
             write(into)
             if existing:
@@ -291,7 +284,7 @@ class OxigraphStore(Backend):
     def _update(self, update: str) -> None:
         try:
             self._live().update(update)
-        except (SyntaxError, OSError, ValueError) as error:
+        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
             raise StoreError(f"update failed: {error}") from error
 
     def _writing(self, graph: str) -> ox.NamedNode:
@@ -301,6 +294,7 @@ class OxigraphStore(Backend):
         target = named_node(graph)
         with self._lock:
             self.generation += 1
+            self.written.add(target.value)
         return target
 
     # reads
