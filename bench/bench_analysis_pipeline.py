@@ -47,6 +47,11 @@ class Institution:
     path: Path
     triples: int
 
+    @property
+    def ubn(self) -> str:
+        """Its UBN (synth names the file ``{UBN}.nt``), for ``fscai load --institution``."""
+        return self.path.stem.rsplit("-", 1)[-1]
+
 
 def synthetic_institution(systems: int, directory: Path | None = None) -> Institution:
     """One synthetic institution (``mapper.synth``, seed 0) written as N-Triples."""

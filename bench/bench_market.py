@@ -266,7 +266,7 @@ def resubmit(build: Build, directory: Path) -> tuple[float, float | None, str]:
     later = (dt.date.fromisoformat(data[start:start + 10].decode()) + dt.timedelta(days=30)).isoformat().encode()
     path = directory / f"resubmission-{name}"
     path.write_bytes(data[:start] + later + data[start + 10:])
-    sample, printed = run_process([FSCAI, "load", str(path), "--store", f"oxigraph:{build.path}"])
+    sample, printed = run_process([FSCAI, "load", "--institution", name[:8], str(path), "--store", f"oxigraph:{build.path}"])
     return sample.seconds, sample.rss_mb, printed.split("\t")[0].strip()
 
 

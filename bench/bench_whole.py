@@ -131,14 +131,14 @@ def one_run(institution: Institution, later: Path, files: list[Path], as_of: str
     try:
         store = f"oxigraph:{work / 'store'}"
         samples["start"], _ = run_process([FSCAI, "--version"])
-        samples["load"], _ = run_process([FSCAI, "load", str(institution.path), "--store", store])
+        samples["load"], _ = run_process([FSCAI, "load", "--institution", institution.ubn, str(institution.path), "--store", store])
         samples["report"], _ = run_process([FSCAI, "report", "--store", store, "--as-of", as_of, "--format", "html",
                                          "--out", str(work / "stored.html")])
         samples["load + report"] = Sample(samples["load"].seconds + samples["report"].seconds)
         samples["report --no-validate"], _ = run_process([FSCAI, "report", "--store", store, "--as-of", as_of,
                                                        "--format", "html", "--no-validate",
                                                        "--out", str(work / "stored-nv.html")])
-        samples["resubmit"], _ = run_process([FSCAI, "load", str(later), "--store", store])
+        samples["resubmit"], _ = run_process([FSCAI, "load", "--institution", institution.ubn, str(later), "--store", store])
         store_mb = sum(p.stat().st_size for p in (work / "store").rglob("*") if p.is_file()) / 2**20
         samples["report FILE memory:"], _ = run_process([FSCAI, "report", *map(str, files), "--store", "memory:",
                                                       "--as-of", as_of, "--format", "html",

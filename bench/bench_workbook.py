@@ -79,14 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     sizes: dict[int, str] = {}
     try:
         for systems in args.systems:
-            nt = with_blank_factors(synthetic_institution(systems, directory).path)
+            institution = synthetic_institution(systems, directory)
+            nt = with_blank_factors(institution.path)
             book = directory / f"{systems}.xlsx"
             seconds: dict[str, list[float]] = {key: [] for key, _ in ROWS}
             for run in range(args.runs):
                 seconds["template"].append(run_process([FSCAI, "template", str(nt), "--out", str(book)])[0].seconds)
                 for key, path in (("load xlsx", book), ("load nt", nt)):
                     store = directory / f"store-{run}-{key.replace(' ', '-')}"
-                    seconds[key].append(run_process([FSCAI, "load", str(path), "--store", f"oxigraph:{store}"])[0].seconds)
+                    seconds[key].append(run_process([FSCAI, "load", "--institution", institution.ubn, str(path), "--store", f"oxigraph:{store}"])[0].seconds)
                     shutil.rmtree(store, ignore_errors=True)
                 converted, read = in_process(book)
                 seconds["convert"].append(converted)

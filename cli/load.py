@@ -10,18 +10,24 @@ from pathlib import Path
 
 import click
 
-from cli.options import limits_options, opened, pass_layout, store_option
+from cli.options import UBN, limits_options, opened, pass_layout, store_option
 from mapper.load import Limits
 
 
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--institution", "institution", envvar="FSCAI_INSTITUTION", required=True, metavar="UBN",
+              type=UBN, help="Whose submission this is (8-digit UBN); a submission naming another institution is "
+              "refused. Env FSCAI_INSTITUTION.")
 @store_option
 @limits_options
 @pass_layout
-def load_command(layout, files: tuple[Path, ...], store_url: str, limits: Limits) -> None:
+def load_command(layout, files: tuple[Path, ...], institution: str, store_url: str, limits: Limits) -> None:
     """Check FILES (one institution's submission), load them as one named graph and analyse it.
 
+    The load declares whose submission it is (--institution UBN): one naming another
+    institution, with a UBN failing its check digit, dated in the future or before the guideline,
+    describing another institution's systems or redefining the catalogue is refused.
     Every file is parsed and checked before anything is written; a refused submission
     leaves the store as it was. Formats by extension: .ttl .trig .nt .nq .jsonld .json
     .rdf .owl .xml, and .xlsx (a workbook from `fscai template`). The catalogue graph is installed from the ontology first (when its
@@ -30,12 +36,16 @@ def load_command(layout, files: tuple[Path, ...], store_url: str, limits: Limits
     """
     from mapper.analysis import intake
     from mapper.catalogue.install import install_catalogue
+    from mapper.graphs import CATALOGUE_GRAPH
     from mapper.load import load_submission
 
     with opened(store_url) as store:
-        install_catalogue(store, layout)
-        submission = load_submission(store, files, limits=limits)
-        intake(store, submission.graph_iri)
+        # Written in a workspace first (in memory for an on-disk store), then to the store at once
+        # by intake: a refused load or a crash leaves the store as it was, never half a load.
+        work = store.workspace([CATALOGUE_GRAPH])
+        install_catalogue(work, layout)
+        submission = load_submission(store, files, limits=limits, into=work, submitter=institution)
+        intake(store, submission.graph_iri, work=work)
     click.echo(f"{submission.graph_iri}\t{submission.triples} triples")
 
 

@@ -18,6 +18,20 @@ import click
 
 from mapper.store.url import DEFAULT_STORE_URL
 
+class UbnType(click.ParamType):
+    """An 8-digit unified business number, refused with a clear message otherwise."""
+
+    name = "UBN"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if len(text) != 8 or not text.isdigit():
+            self.fail(f"統一編號須為8位數字 / a UBN is 8 digits, got {value!r}", param, ctx)
+        return text
+
+
+UBN = UbnType()
+
 store_option = click.option(
     "--store", "store_url", envvar="FSCAI_STORE", default=DEFAULT_STORE_URL, show_default=True,
     metavar="URL", help="Store URL (memory:, oxigraph:PATH, sparql+http://...); env FSCAI_STORE.")
@@ -31,8 +45,9 @@ files_argument = click.argument("files", nargs=-1, type=click.Path(path_type=Pat
 
 
 def limits_options(command):
-    """``--max-file-bytes``, ``--max-triples``, ``--max-literal-chars``: the loader's limits, over
-    the ``FSCAI_MAX_*`` environment; the command gets them as one ``limits`` argument."""
+    """``--max-file-bytes``, ``--max-triples``, ``--max-literal-chars``, ``--max-iri-chars``: the
+    loader's limits, over the ``FSCAI_MAX_*`` environment; the command gets them as one ``limits``
+    argument."""
     from mapper.load import Limits
 
     @click.option("--max-file-bytes", type=click.IntRange(min=1), default=None, metavar="N",
@@ -41,12 +56,14 @@ def limits_options(command):
                   help="Most triples in one submission (env FSCAI_MAX_TRIPLES; default 1,000,000).")
     @click.option("--max-literal-chars", type=click.IntRange(min=1), default=None, metavar="N",
                   help="Longest literal in characters (env FSCAI_MAX_LITERAL_CHARS; default 100,000).")
+    @click.option("--max-iri-chars", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Longest IRI in characters (env FSCAI_MAX_IRI_CHARS; default 4,096).")
     @functools.wraps(command)
     def with_limits(*args, max_file_bytes: int | None, max_triples: int | None, max_literal_chars: int | None,
-                    **kwargs):
+                    max_iri_chars: int | None, **kwargs):
         try:
             limits = Limits.from_env(os.environ, max_file_bytes=max_file_bytes, max_triples=max_triples,
-                                     max_literal_chars=max_literal_chars)
+                                     max_literal_chars=max_literal_chars, max_iri_chars=max_iri_chars)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         return command(*args, limits=limits, **kwargs)

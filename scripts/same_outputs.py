@@ -45,7 +45,8 @@ UBNS = ("83910461", "53728108", "66482035")
 
 def commands() -> list[tuple[str, list[str]]]:
     """(name, fscai arguments) of every command compared; STORE and OUT are filled in per side."""
-    steps = [(f"load-{Path(e).name}", ["load", "--store", "{STORE}", e]) for e in EXAMPLES]
+    steps = [(f"load-{Path(e).name}", ["load", "--institution", ubn, "--store", "{STORE}", e])
+             for e, ubn in zip(EXAMPLES, UBNS)]
     steps.append(("graphs", ["graphs", "--store", "{STORE}"]))
     for ubn in UBNS:
         for fmt in ("text", "json", "ttl"):

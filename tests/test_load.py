@@ -36,7 +36,7 @@ from mapper.store import open_store
 CORPUS = Path(__file__).parent / "corpus"
 GOOD = CORPUS / "good"
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
-GRAPH = SUBMISSION_GRAPH_PREFIX + "12345678/2025-06-30"
+GRAPH = SUBMISSION_GRAPH_PREFIX + "12345675/2025-06-30"
 GOOD_FILES = sorted(GOOD.iterdir())
 TRIPLES = 18
 
@@ -103,7 +103,7 @@ def test_each_format_parses_to_the_same_graph(path, terms):
     reference = parse_submission([GOOD / "submission.ttl"], catalogue_terms=terms)
     submission = parse_submission([path], catalogue_terms=terms)
     assert submission.graph_iri == GRAPH
-    assert submission.ubn == "12345678"
+    assert submission.ubn == "12345675"
     assert submission.date == datetime.date(2025, 6, 30)
     assert submission.institution == "https://bank.example/fscai/bank"
     assert submission.files == (str(path),)
@@ -204,7 +204,7 @@ def test_limits_apply(terms):
 
 def test_cli_load_and_graphs(cli, store_url):
     runner = CliRunner()
-    result = runner.invoke(cli, ["load", "--store", store_url, str(GOOD / "submission.trig")])
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, str(GOOD / "submission.trig")])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{GRAPH}\t{TRIPLES} triples\n"
 
@@ -220,13 +220,13 @@ def test_cli_load_and_graphs(cli, store_url):
 def test_cli_refusal_exits_2_with_one_line_per_file(cli, store_url):
     runner = CliRunner()
     bad = CORPUS / "bad"
-    result = runner.invoke(cli, ["load", "--store", store_url, str(bad / "syntax.ttl"),
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, str(bad / "syntax.ttl"),
                                  str(bad / "good-part.nt"), str(bad / "syntax.nt")])
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 2
-    assert "syntax.ttl:19:1: A dot is expected" in lines[0]
+    assert "syntax.ttl:18:30: A dot is expected" in lines[0]
     assert "syntax.nt:3:35: The predicate of a triple must be an IRI" in lines[1]
     result = runner.invoke(cli, ["graphs", "--store", store_url])
     assert result.stdout.splitlines() == [line for line in result.stdout.splitlines()
@@ -236,23 +236,23 @@ def test_cli_refusal_exits_2_with_one_line_per_file(cli, store_url):
 def test_cli_limits_from_env_and_options(cli, store_url):
     runner = CliRunner()
     path = str(GOOD / "submission.ttl")
-    result = runner.invoke(cli, ["load", "--store", store_url, path], env={"FSCAI_MAX_TRIPLES": "10"})
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, path], env={"FSCAI_MAX_TRIPLES": "10"})
     assert result.exit_code == 2
     assert "submission.ttl:1:1: 三元組超過 10 個 / more than 10 triples" in result.stderr
-    result = runner.invoke(cli, ["load", "--store", store_url, "--max-triples", "100", path],
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, "--max-triples", "100", path],
                            env={"FSCAI_MAX_TRIPLES": "10"})
     assert result.exit_code == 0, result.stderr
-    result = runner.invoke(cli, ["load", "--store", store_url, "--max-literal-chars", "5", path])
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, "--max-literal-chars", "5", path])
     assert result.exit_code == 2
     assert "over the limit of 5" in result.stderr
-    result = runner.invoke(cli, ["load", "--store", store_url, "--max-file-bytes", "0", path])
+    result = runner.invoke(cli, ["load", "--institution", "12345675", "--store", store_url, "--max-file-bytes", "0", path])
     assert result.exit_code == 2  # click's usage error
 
 
 def test_cli_store_from_env_installs_the_catalogue(cli, tmp_path):
     runner = CliRunner()
     empty = f"oxigraph:{tmp_path / 'empty'}"
-    result = runner.invoke(cli, ["load", str(GOOD / "submission.ttl")], env={"FSCAI_STORE": empty})
+    result = runner.invoke(cli, ["load", "--institution", "12345675", str(GOOD / "submission.ttl")], env={"FSCAI_STORE": empty})
     assert result.exit_code == 0, result.output
     listed = runner.invoke(cli, ["graphs"], env={"FSCAI_STORE": empty}).output
     assert CATALOGUE_GRAPH in listed and "/graph/submission/" in listed
@@ -285,10 +285,10 @@ def test_every_error_of_a_refused_submission_is_one_line(terms):
     assert all("\n" not in str(e) and e.line and e.column for e in info.value.errors)
 
 
-@pytest.mark.parametrize("ubn", ['"1234567"', '"123456789"', '"12345678\\n"', '"１２３４５６７８"',
-                                 '"12345678"@zh-Hant', '12345678'])
+@pytest.mark.parametrize("ubn", ['"1234567"', '"123456759"', '"12345675\\n"', '"１２３４５６７８"',
+                                 '"12345675"@zh-Hant', '12345675'])
 def test_only_an_ascii_8_digit_string_is_a_ubn(tmp_path, terms, ubn):
-    text = (GOOD / "submission.ttl").read_text(encoding="utf-8").replace('"12345678"', ubn)
+    text = (GOOD / "submission.ttl").read_text(encoding="utf-8").replace('"12345675"', ubn)
     path = tmp_path / "ubn.ttl"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LoadError, match=r"ubn.ttl:14:\d+: 統一編號須為8位數字之字串 / fsc:unifiedBusinessNumber .* is not an 8-digit"):

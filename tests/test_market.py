@@ -126,9 +126,9 @@ def test_a_resubmission_replaces_only_its_institution_and_an_older_one_changes_n
         path.write_text(re.sub(r'dct:issued "\d{4}-\d{2}-\d{2}"', f'dct:issued "{date}"', text, count=1), encoding="utf-8")
         return analyse_files(store, [str(path)], as_of=AS_OF).submission_graph
 
-    newer = resubmit("2026-12-31")
+    newer = resubmit("2026-11-30")
     assert entry(ubn) == [newer]
-    older = resubmit("2020-01-31")
+    older = resubmit("2025-01-31")
     assert entry(ubn) == [newer]  # an older submission loaded late does not become the newest
     assert older != newer and set(store.graph_triples(other)) == before and before
     store.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from example_ubns import ubn_of
 
 from cli import main
 from mapper.analysis import stale_graphs
@@ -35,7 +36,7 @@ def test_an_unchanged_catalogue_is_not_rewritten():
 def test_a_turtle_edit_makes_analyses_stale_and_fscai_analyse_refreshes_them(project_copy, tmp_path):
     url = f"oxigraph:{tmp_path / 'store'}"
     for files in ([MINIMAL], [BANK]):
-        result = _cli("--root", str(project_copy), "load", "--store", url, *map(str, files))
+        result = _cli("--root", str(project_copy), "load", "--institution", ubn_of(files), "--store", url, *map(str, files))
         assert result.exit_code == 0, result.output
     with open_store(url) as store:
         assert stale_graphs(store) == []
@@ -57,7 +58,7 @@ def test_a_turtle_edit_makes_analyses_stale_and_fscai_analyse_refreshes_them(pro
 
 def test_gaps_on_a_stored_submission_read_its_analysis_without_rewriting_it(tmp_path):
     url = f"oxigraph:{tmp_path / 'store'}"
-    assert _cli("load", "--store", url, str(MINIMAL)).exit_code == 0
+    assert _cli("load", "--institution", ubn_of([MINIMAL]), "--store", url, str(MINIMAL)).exit_code == 0
     with open_store(url) as store:
         before = store.dump()
     result = _cli("gaps", "--store", url, "--as-of", "2026-11-25", "--format", "csv")
@@ -78,7 +79,7 @@ def test_a_derived_graph_without_its_stamp_counts_as_not_analysed(tmp_path):
     from mapper.graphs import KNOWLEDGE_VERSION, derived_graph, market_graph
 
     url = f"oxigraph:{tmp_path / 'store'}"
-    assert _cli("load", "--store", url, str(MINIMAL)).exit_code == 0
+    assert _cli("load", "--institution", ubn_of([MINIMAL]), "--store", url, str(MINIMAL)).exit_code == 0
     with open_store(url) as store:
         graph = latest_graphs(store.graphs())[0]
         data = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{derived_graph(graph)}> {{ ?s ?p ?o "

@@ -17,7 +17,9 @@ What is refused, and why, is told where it is checked, in the order the checks r
 - :mod:`~mapper.load.checks`: each triple: named graphs, RDF 1.2, catalogue terms redefined
   or mistyped, relative IRIs, long or ill-typed literals (:mod:`~mapper.load.xsd`),
   ``owl:imports``, too many triples;
-- :mod:`~mapper.load.identity`: one institution with its UBN, one submission with its date.
+- :mod:`~mapper.load.identity`: one institution with its UBN, one submission with its date;
+- :mod:`~mapper.load.ownership` (a load into a store): the submitter's own institution, a valid
+  UBN, a plausible date, only subjects it operates, nothing of the catalogue's.
 
 :mod:`~mapper.load.errors` tells where each error points; :mod:`~mapper.load.parse` how the
 files of one submission are checked together; :mod:`~mapper.load.write` how the checked

@@ -1,9 +1,10 @@
 """One file of a submission as the checks pass it along: its bytes and text, its parser (for
-the prefixes error positions use), the triples that passed, and errors placed in it."""
+the prefixes error positions use), the triples that passed, and errors placed in it (lines end
+at CR, LF or CRLF; the file's name is quoted in the message when it needs to be, see
+:func:`mapper.load.errors.quote_name`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +25,9 @@ class File:
     identity: list[Any] = field(default_factory=list)  # the quads identify() needs
     #: for a workbook read as N-Triples: the cell (``'SHEET'!CELL``) each line came from
     places: list[str] | None = None
-    _xml_comments: list[tuple[int, int]] | None = None
-
-    def xml_comments(self) -> list[tuple[int, int]]:
-        """Sorted (start, end) character spans of the XML comments."""
-        if self._xml_comments is None:
-            self._xml_comments = [m.span() for m in re.finditer(r"<!--.*?(?:-->|\Z)", self.text, re.DOTALL)]
-        return self._xml_comments
+    #: where the text is not code (its comments; its comments and strings), found once when an
+    #: error is located (:func:`mapper.load.positions.spans`)
+    spans: Any = None
 
     def error(self, cause: str, line: int | None = 1, column: int | None = 1) -> LoadError:
         if self.places:  # a workbook: the line of its N-Triples stands for a cell

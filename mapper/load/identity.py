@@ -6,6 +6,11 @@ The submission must hold exactly one ``fsc:Institution``, named by an IRI, with 
 ``YYYY-MM-DD``; an ``fsc:submittedBy`` on it, if given, must name that institution. They
 name the graph: ``SUBMISSION_GRAPH_PREFIX + UBN + "/" + date``. Identity is checked only
 when every file passed its own checks.
+
+The files of a submission are merged as RDF merges graphs: the same triple in several files is
+one triple (``<inst> a fsc:Institution``, its UBN, the submission's ``dct:issued``, written in
+each file of a submission), so only *different* values are refused; a blank node is its file's
+own, so ``[] a fsc:Submission`` in two files is two submissions.
 """
 
 from __future__ import annotations
@@ -51,7 +56,13 @@ def identify(files: list[File]) -> Identity:
     identity = [(f, t) for f in files for t in f.identity]
 
     def objects(subject: Any, predicate: str) -> list[tuple[File, Any]]:
-        return [(f, t.object) for f, t in identity if t.subject == subject and t.predicate.value == predicate]
+        """The distinct objects (RDF merge: a triple in two files is one), each with the first
+        file that holds it."""
+        found: dict[Any, File] = {}
+        for f, t in identity:
+            if t.subject == subject and t.predicate.value == predicate:
+                found.setdefault(t.object, f)
+        return [(f, o) for o, f in found.items()]
 
     def typed(cls: str) -> list[tuple[File, Any]]:
         found: dict[Any, File] = {}
@@ -68,7 +79,7 @@ def identify(files: list[File]) -> Identity:
         return term_error(f, term, cause, subject=subject and isinstance(term, ox.NamedNode))
 
     expected_inst = ('expected exactly one: <https://your.institution/> a fsc:Institution ; '
-                     'fsc:unifiedBusinessNumber "12345678" .')
+                     'fsc:unifiedBusinessNumber "12345675" .')
     institutions = typed(FSC_INSTITUTION)
     if not institutions:
         raise first.error(f"提交內容中無金融機構 / no fsc:Institution in the submission: {expected_inst}")
@@ -82,14 +93,19 @@ def identify(files: list[File]) -> Identity:
         raise error_at(f, institution, f"金融機構須以IRI命名 / the fsc:Institution is a blank node: name it with an IRI; "
                        f"{expected_inst}", FSC_INSTITUTION)
     ubns = objects(institution, FSC_UBN)
+    if len(ubns) > 1:  # point at the second, different value
+        vf, other = ubns[1]
+        raise error_at(vf, other, f"統一編號須恰有一個 / {len(ubns)} different fsc:unifiedBusinessNumber values on "
+                       f"{institution} ({', '.join(show(o) for _, o in ubns[:3])}): expected exactly one 8-digit "
+                       "string (the same triple in several files is one)", FSC_UBN, subject=False)
     if len(ubns) != 1:
         raise error_at(f, institution, f"統一編號須恰有一個 / {len(ubns)} fsc:unifiedBusinessNumber values on "
-                       f"{institution}: expected exactly one 8-digit string, e.g. \"12345678\"",
+                       f"{institution}: expected exactly one 8-digit string, e.g. \"12345675\"",
                        FSC_INSTITUTION)
     uf, ubn = ubns[0]
     if not (isinstance(ubn, ox.Literal) and ubn.datatype.value == XSD_STRING and _UBN.match(ubn.value)):
         raise error_at(uf, ubn, f"統一編號須為8位數字之字串 / fsc:unifiedBusinessNumber {show(ubn)} of {institution} is not an "
-                       "8-digit string: write the unified business number as \"12345678\"", FSC_UBN)
+                       "8-digit string: write the unified business number as \"12345675\"", FSC_UBN)
 
     expected_sub = ('expected exactly one: [] a fsc:Submission ; fsc:submittedBy <institution> ; '
                     'dct:issued "YYYY-MM-DD"^^xsd:date .')
@@ -102,6 +118,11 @@ def identify(files: list[File]) -> Identity:
                        FSC_SUBMISSION, last=True)
     sf, submission = submissions[0]
     issued = objects(submission, DCT_ISSUED)
+    if len(issued) > 1:  # point at the second, different value
+        vf, other = issued[1]
+        raise error_at(vf, other, f"申報日期須恰有一個 / {len(issued)} different dct:issued values on the fsc:Submission "
+                       f"({', '.join(show(o) for _, o in issued[:3])}): {expected_sub} (the same triple in several "
+                       "files is one)", DCT_ISSUED, subject=False)
     if len(issued) != 1:
         raise error_at(sf, submission, f"申報日期須恰有一個 / {len(issued)} dct:issued values on the fsc:Submission: "
                        f"{expected_sub}", FSC_SUBMISSION)

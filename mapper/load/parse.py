@@ -1,7 +1,8 @@
 """Parsing and checking a whole submission, file by file, into one :class:`Submission`.
 
 Each file is read (:mod:`~mapper.load.read`), pre-checked if it is RDF/XML
-(:mod:`~mapper.load.rdfxml`) or JSON-LD (:mod:`~mapper.load.jsonld`), parsed by pyoxigraph
+(:mod:`~mapper.load.rdfxml`) or JSON-LD (:mod:`~mapper.load.jsonld`), else for its nesting depth
+(:mod:`~mapper.load.scan`), parsed by pyoxigraph
 and its triples checked as they come (:mod:`~mapper.load.checks`). Blank nodes are renamed
 per file, so ``_:b`` in two files are two nodes (RDF merge).
 
@@ -15,7 +16,7 @@ Files after the one that exhausts ``Limits.max_triples`` are not read. Identity
 >>> ttl = '''@prefix fsc: <https://w3id.org/fscai/def#> .
 ... @prefix dct: <http://purl.org/dc/terms/> .
 ... @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-... <https://bank.example/> a fsc:Institution ; fsc:unifiedBusinessNumber "12345678" .
+... <https://bank.example/> a fsc:Institution ; fsc:unifiedBusinessNumber "12345675" .
 ... [] a fsc:Submission ; fsc:submittedBy <https://bank.example/> ;
 ...    dct:issued "2025-06-30"^^xsd:date .
 ... '''
@@ -24,7 +25,7 @@ Files after the one that exhausts ``Limits.max_triples`` are not read. Identity
 ...     _ = path.write_text(ttl, encoding="utf-8")
 ...     sub = parse_submission([path], catalogue_terms=frozenset())
 >>> sub.graph_iri, sub.ubn, len(sub.graph)
-('https://w3id.org/fscai/graph/submission/12345678/2025-06-30', '12345678', 5)
+('https://w3id.org/fscai/graph/submission/12345675/2025-06-30', '12345675', 5)
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = pathlib.Path(tmp, "typo.ttl")
 ...     _ = path.write_text(ttl + f"<https://bank.example/> dct:references <{FSCG}measure-9.9.9> .\\n")
@@ -52,12 +53,13 @@ from mapper.graphs import submission_graph_iri
 from mapper.load.checks import check_quads
 from mapper.load.errors import LoadError
 from mapper.load.files import File
-from mapper.load.identity import identify
+from mapper.load.identity import Identity, identify
 from mapper.load.jsonld import check_json_ld
 from mapper.load.limits import RELATIVE_BASE, Budget, Limits
 from mapper.load.positions import syntax_error
 from mapper.load.rdfxml import check_rdf_xml
 from mapper.load.read import expand_paths, read_file
+from mapper.load.scan import check_turtle_nesting
 from mapper.store.terms import graph_from_triples
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,14 +89,16 @@ class Submission:
 
 def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms: frozenset[str],
                      limits: Limits = Limits(),
-                     workbook_mapping: Mapping | Callable[[], Mapping] | None = None) -> Submission:
+                     workbook_mapping: Mapping | Callable[[], Mapping] | None = None,
+                     accept: Callable[[list[File], Identity], None] | None = None) -> Submission:
     """Read, parse and check every file of one submission; write nothing.
 
     ``catalogue_terms``: the IRIs of the catalogue's subjects (see
     :func:`~mapper.load.write.catalogue_terms_from`). ``workbook_mapping``: how a workbook's
     sheets and columns give triples (:mod:`mapper.workbook.mapping`), or a function giving it,
-    called only when an ``.xlsx`` file is met. Raises :class:`LoadError` (the first error of each file in ``.errors``) if anything is
-    refused.
+    called only when an ``.xlsx`` file is met. ``accept``: a last check of the whole submission
+    and its identity (who may write it: :func:`mapper.load.ownership.check_ownership`). Raises
+    :class:`LoadError` (the first error of each file in ``.errors``) if anything is refused.
     """
     paths = expand_paths(paths)
     budget = Budget(limits)
@@ -106,7 +110,7 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     gc.disable()
     try:
         mapping = functools.cache(workbook_mapping if callable(workbook_mapping) else lambda: workbook_mapping)
-        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, mapping)
+        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, mapping, accept)
     finally:
         if collecting:
             gc.enable()
@@ -114,7 +118,8 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
 
 def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: list[LoadError],
                catalogue_terms: frozenset[str], limits: Limits,
-               workbook_mapping: Callable[[], Mapping | None]) -> Submission:
+               workbook_mapping: Callable[[], Mapping | None],
+               accept: Callable[[list[File], Identity], None] | None = None) -> Submission:
     for path in paths:
         if budget.exhausted:
             break
@@ -124,6 +129,8 @@ def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: lis
                 check_rdf_xml(f)
             elif f.fmt == ox.RdfFormat.JSON_LD:
                 check_json_ld(f)
+            else:  # Turtle, TriG, N-Triples, N-Quads
+                check_turtle_nesting(f)
             _parse_file(f, budget, catalogue_terms)
             files.append(f)
         except LoadError as exc:
@@ -132,6 +139,8 @@ def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: lis
         errors[0].errors = tuple(errors)
         raise errors[0]
     identity = identify(files)
+    if accept is not None:
+        accept(files, identity)
     distinct = list(dict.fromkeys(t for f in files for t in f.triples))
     ntriples = ox.serialize(distinct, format=ox.RdfFormat.N_TRIPLES) or b""
     return Submission(institution=identity.institution, ubn=identity.ubn, date=identity.date,

@@ -4,16 +4,18 @@ Any ``<!DOCTYPE`` or ``<!ENTITY`` is refused (byte scan, case-insensitive, anywh
 file) *before* parsing: pyoxigraph expands internal entities without bound ("billion
 laughs") and DTDs can point at local files. An XML declaration naming an encoding other
 than UTF-8 is refused (submissions are UTF-8). Well-formedness is checked with expat first,
-so that XML errors carry a line and column, and elements nested deeper than
-:data:`~mapper.load.limits.MAX_NESTING` are refused (pyoxigraph's RDF/XML parser is
+so that XML errors carry a line and column (from expat's byte offset: CR, LF and CRLF end
+lines, columns count characters), and elements nested deeper than
+:data:`~mapper.load.limits.MAX_NESTING` are refused, at the start tag one level too deep,
+counted by expat's handlers in one pass without recursion (pyoxigraph's RDF/XML parser is
 quadratic in depth).
 """
 
 from __future__ import annotations
 
 import re
-import xml.parsers.expat as expat
 from typing import Any
+from xml.parsers import expat
 
 from mapper.load.files import File
 from mapper.load.limits import MAX_NESTING
@@ -60,21 +62,11 @@ def check_rdf_xml(f: File) -> None:
     parser.EntityDeclHandler = refuse
     try:
         parser.Parse(f.data, True)
-    except TooDeep:
-        raise f.error(f"XML elements nested deeper than {MAX_NESTING} levels refused",
-                      parser.CurrentLineNumber, _xml_column(f, parser.CurrentLineNumber,
-                                                            parser.CurrentColumnNumber)) from None
+    except TooDeep:  # at the start tag one level too deep
+        raise f.error_at_byte(parser.CurrentByteIndex, f"巢狀超過 {MAX_NESTING} 層 / XML elements nested deeper "
+                              f"than {MAX_NESTING} levels refused") from None
     except expat.ExpatError as exc:
         cause = expat.ErrorString(exc.code) if getattr(exc, "code", None) else str(exc)
-        line = getattr(exc, "lineno", None) or parser.CurrentLineNumber
-        column = getattr(exc, "offset", None)
-        column = parser.CurrentColumnNumber if column is None else column
-        raise f.error(f"XML is not well-formed: {cause}", line, _xml_column(f, line, column)) from None
-
-
-def _xml_column(f: File, line: int, byte_column: int) -> int:
-    """expat counts columns in bytes from 0; we count characters from 1."""
-    lines = f.data.split(b"\n")
-    if not 1 <= line <= len(lines):
-        return 1
-    return len(lines[line - 1][:byte_column].decode("utf-8", errors="replace")) + 1
+        # expat's byte offset of the error (its line and column count bytes, from 0)
+        offset = parser.ErrorByteIndex if parser.ErrorByteIndex >= 0 else parser.CurrentByteIndex
+        raise f.error_at_byte(max(offset, 0), f"XML is not well-formed: {cause}") from None

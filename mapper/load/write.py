@@ -7,6 +7,8 @@ before anything is written; then its triples replace one named graph in one call
 
 from __future__ import annotations
 
+import datetime
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +20,7 @@ from mapper.graphs import CATALOGUE_GRAPH
 from mapper.load.errors import LoadError
 from mapper.load.files import File
 from mapper.load.limits import FORMATS, Limits
+from mapper.load.ownership import check_ownership, rules_from
 from mapper.load.parse import Submission, parse_submission
 from mapper.load.positions import syntax_error
 
@@ -27,25 +30,37 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
                     catalogue_terms: frozenset[str] | None = None,
-                    limits: Limits = Limits()) -> Submission:
+                    limits: Limits = Limits(), into: Store | None = None,
+                    submitter: str | None = None, today: datetime.date | None = None) -> Submission:
     """Check every file (:func:`parse_submission`), then replace the submission's named
-    graph in one ``store.replace_graph`` call. On any error nothing is written.
+    graph in one ``replace_graph`` call. On any error nothing is written.
 
-    ``catalogue_terms`` defaults to :func:`catalogue_terms_from` ``(store)``; a store
+    ``catalogue_terms`` defaults to :func:`catalogue_terms_from` the catalogue; a store
     without a catalogue is refused (nothing would protect the guideline). A workbook is read
-    with the mapping the store's catalogue holds (read only when a workbook is met).
+    with the mapping the catalogue holds (read only when a workbook is met).
+
+    ``submitter``: the UBN the load is declared for (``fscai load --institution``); the submission
+    must be that institution's, and may describe only what it operates
+    (:mod:`~mapper.load.ownership`, which also checks its date against ``today``).
+
+    ``into``: where to write instead of ``store``, a workspace of it (``store.workspace``) that
+    holds the catalogue to check against, for :func:`mapper.analysis.intake` to write the
+    submission and its analysis to the store together (``store.commit``).
     """
+    target = store if into is None else into  # where the catalogue is read and the graph written
     if catalogue_terms is None:
-        catalogue_terms = catalogue_terms_from(store)
+        catalogue_terms = catalogue_terms_from(target)
         if not catalogue_terms:
             raise LoadError(getattr(store, "url", "store"), None, None,
                             f"the store holds no catalogue (graph <{CATALOGUE_GRAPH}> is empty): "
                             "load the catalogue before any submission")
     from mapper.workbook.mapping import read_mapping
 
+    rules = rules_from(store, submitter=submitter, catalogue_terms=catalogue_terms, catalogue=target, today=today)
     submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits,
-                                  workbook_mapping=lambda: read_mapping(store))
-    store.replace_graph(submission.graph_iri, submission.ntriples)
+                                  workbook_mapping=lambda: read_mapping(target),
+                                  accept=functools.partial(check_ownership, rules=rules))  # who may write what
+    target.replace_graph(submission.graph_iri, submission.ntriples)
     return submission
 
 

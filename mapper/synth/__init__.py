@@ -30,7 +30,7 @@ Deliberate non-conformance: a "not applicable" statement without a reason is a S
 Violation (``fscs:ConformanceStatement-notApplicableNeedsReason``); every synthetic
 institution has at least one, so that gap kind is present. Everything else conforms.
 
-The modules: :mod:`~mapper.synth.world` (the synthetic vocabulary), :mod:`~mapper.synth.ubn`
+The modules: :mod:`~mapper.synth.world` (the synthetic vocabulary), :mod:`~mapper.load.ubn`
 (unified business numbers), :mod:`~mapper.synth.profiles` (the kinds of subject and what they
 state), :mod:`~mapper.synth.knowledge` (what the rules and the engine say),
 :mod:`~mapper.synth.recipes` (a statement per gap kind), :mod:`~mapper.synth.writer` (N-Triples)
@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from mapper.synth.generate import synthesise
 from mapper.synth.recipes import UnknownGapKind
-from mapper.synth.ubn import ubn_valid, ubn_with_check_digit
+from mapper.load.ubn import ubn_valid, ubn_with_check_digit
 from mapper.synth.world import REFERENCE_DATE, VENDOR_NAMESPACE
 
 __all__ = ["REFERENCE_DATE", "VENDOR_NAMESPACE", "UnknownGapKind", "synthesise", "ubn_valid", "ubn_with_check_digit"]

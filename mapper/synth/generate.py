@@ -18,7 +18,7 @@ from mapper.synth.knowledge import knowledge as read_knowledge
 from mapper.synth.profiles import (InstitutionProfile, SystemProfile, VendorProfile, alternative_offered,
                                    vendor_trains_model)
 from mapper.synth.recipes import RECIPES, Recipe, alternative_means, not_applicable, planned, usual
-from mapper.synth.ubn import ubn_with_check_digit
+from mapper.load.ubn import ubn_with_check_digit
 from mapper.synth.world import (
     FACTORS,
     INSTITUTION_TYPES,

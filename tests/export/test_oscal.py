@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example_ubns import ubn_of
 from rdflib import DCTERMS, URIRef
 from test_trace import AS_OF, example_analyses, example_submissions
 from trestle.oscal import OSCAL_VERSION as TRESTLE_OSCAL_VERSION
@@ -304,7 +305,7 @@ def without_why(document: dict) -> dict:
 def test_fscai_export_oscal_from_a_store_writes_what_the_library_writes(fscai, written, tmp_path):
     url = f"oxigraph:{tmp_path / 'db'}"
     for files in example_submissions():
-        loaded = fscai("load", "--store", url, *map(str, files))
+        loaded = fscai("load", "--institution", ubn_of(files), "--store", url, *map(str, files))
         assert loaded.exit_code == 0, loaded.output
     outs = [tmp_path / "oscal", tmp_path / "again"]
     for out in outs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from example_ubns import ubn_of
 
 from mapper.query_library import list_queries
 
@@ -34,7 +35,7 @@ def stores(virtuoso_server, tmp_path_factory):
         urls = (disk, oxigraph.store_url, virtuoso_server.store_url)
         for url in urls:
             for name in INSTITUTIONS:
-                result = runner.invoke(main, ["load", str(EXAMPLES / name), "--store", url], catch_exceptions=False)
+                result = runner.invoke(main, ["load", "--institution", ubn_of([EXAMPLES / name]), str(EXAMPLES / name), "--store", url], catch_exceptions=False)
                 assert result.exit_code == 0, result.output
         yield urls
     virtuoso_server.clear()

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+from example_ubns import ubn_of
 
 from mapper.store import StoreError, StoreUnavailable, open_store
 from mapper.store.credentials import Credentials, store_opener
@@ -74,7 +75,7 @@ def test_without_the_right_login_the_server_refuses(login, monkeypatch, environm
 def test_fscai_loads_and_reports_through_the_login_and_never_prints_the_password(login, fscai) -> None:
     server, user, password_file = login
     env = {"FSCAI_STORE_USER": user, "FSCAI_STORE_PASSWORD_FILE": str(password_file)}
-    loaded = fscai("load", str(EXAMPLES / "bank"), "--store", server.auth_store_url, env=env)
+    loaded = fscai("load", "--institution", ubn_of([EXAMPLES / "bank"]), str(EXAMPLES / "bank"), "--store", server.auth_store_url, env=env)
     assert loaded.exit_code == 0, loaded.output
     listed = fscai("graphs", "--store", server.auth_store_url, env=env)
     assert listed.exit_code == 0 and "submission/83910461/" in listed.output

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, example_submissions
+from example_ubns import ubn_of
 
 from cli import main
 from web import close_app, create_app
@@ -100,7 +101,7 @@ def _assert_agree(faces: dict[str, collections.Counter]) -> None:
 
 def _load(store_url: str, submissions: list[list[Path]]) -> None:
     for files in submissions:
-        _cli("load", "--store", store_url, *map(str, files))
+        _cli("load", "--institution", ubn_of(files), "--store", store_url, *map(str, files))
 
 
 def test_the_examples_count_the_same_on_every_face(tmp_path):

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from example_ubns import ubn_of
 from openpyxl import load_workbook
 from rdflib.compare import isomorphic
 
@@ -319,7 +320,7 @@ def dump(url: str) -> bytes:
 def loaded_store(tmp_path_factory) -> tuple[str, bytes]:
     """An on-disk store holding the catalogue and the bank's submission, and its dump."""
     url = f"oxigraph:{tmp_path_factory.mktemp('malformed-workbooks') / 'store'}"
-    result = CliRunner().invoke(main, ["load", "--store", url, str(BANK)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["load", "--institution", ubn_of([BANK]), "--store", url, str(BANK)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "/graph/submission/" in result.stdout
     before = dump(url)
@@ -356,7 +357,7 @@ def test_a_malformed_workbook_is_refused_at_its_place_and_the_store_is_unchanged
     assert data != base
     path.write_bytes(data)
 
-    result = CliRunner().invoke(main, ["load", "--store", url, str(path)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["load", "--institution", ubn_of([BANK]), "--store", url, str(path)], catch_exceptions=False)
 
     assert result.exit_code == 2, result.output
     assert result.stdout == ""

@@ -88,7 +88,7 @@ def test_the_template_lays_out_every_sheet_with_bilingual_headers_and_drop_downs
 def test_an_unfilled_template_is_refused_as_empty(fscai, tmp_path):
     out = tmp_path / "template.xlsx"
     assert fscai("template", "--out", str(out)).exit_code == 0
-    result = fscai("load", "--store", "memory:", str(out))
+    result = fscai("load", "--institution", "12345675", "--store", "memory:", str(out))
     assert result.exit_code == 2
     assert "no rows in the workbook" in result.output
 
@@ -179,7 +179,7 @@ def test_a_workbook_filled_by_hand_loads_validates_and_reports_like_its_turtle_t
     outputs = {}
     for name, path in (("book", book), ("twin", twin)):
         store = f"oxigraph:{tmp_path / ('store-' + name)}"
-        loaded = fscai("load", "--store", store, str(path))
+        loaded = fscai("load", "--institution", "04595257", "--store", store, str(path))
         assert loaded.exit_code == 0, loaded.output
         validated = fscai("validate", str(path))
         gaps = fscai("gaps", "--store", store, "--as-of", "2024-03-01", "--format", "json")
