@@ -2,7 +2,7 @@
 
 >>> app = create_app({"STORE": "memory:", "TESTING": True})
 >>> sorted(bp for bp in app.blueprints)
-['api', 'assets', 'pages', 'sparql']
+['api', 'assets', 'pages', 'session', 'sparql']
 >>> close_app(app)
 """
 
@@ -12,8 +12,9 @@ import atexit
 
 from flask import Flask
 
-from web import config, store, views
+from web import audit, config, identity, store, views
 from web.assets import bp as assets_bp
+from web.login import bp as login_bp
 from web.sparql import bp as sparql_bp
 from web.sparql.service import close_service
 
@@ -24,8 +25,11 @@ def create_app(settings: dict | None = None) -> Flask:
     """Build the app; ``settings`` override the defaults and the ``FSCAI_*`` environment (:mod:`web.config`)."""
     app = Flask(__name__)
     config.configure(app, settings)
+    identity.init_app(app)  # first: every route, its store handle and the audit log know who asks
+    audit.init_app(app)
     store.init_app(app)
     views.register(app)
+    app.register_blueprint(login_bp)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(assets_bp, url_prefix="/vendor")
     atexit.register(close_app, app)
@@ -37,3 +41,4 @@ def close_app(app: Flask) -> None:
     ``fscai serve`` calls it on shutdown, and it runs at interpreter exit. Idempotent."""
     close_service(app)
     store.close_store(app)
+    audit.close_audit(app)

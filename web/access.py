@@ -1,4 +1,4 @@
-"""Who sees what: bearer tokens, and the dataset a query may run against.
+"""Who sees what: principals, their tokens, and the graphs each may read, for every route.
 
 Tokens are configured, never written in code: ``FSCAI_TOKENS`` (app config or environment) names
 a TOML (``.toml``) or JSON file whose ``tokens`` table maps a token to a role::
@@ -12,14 +12,18 @@ need not hold the secret). The role is ``regulator`` or an institution's 8-digit
 number. The file is read again when it changes, so tokens can be rotated without a restart.
 
 A request presents its token as ``Authorization: Bearer TOKEN`` (RFC 6750), or as an
-``access_token`` parameter for clients that cannot set headers. No token: the public, who read
-the catalogue only. A token that is not configured: 401, never a silent downgrade.
+``access_token`` parameter for clients that cannot set headers, or (browsers) holds the session
+cookie the login page gave for it (:mod:`web.identity` resolves the principal once per request).
+No token: the public, who read the catalogue only. A token that is not configured: 401, never a
+silent downgrade. With no token file at all, the one local user of a loopback server is the
+regulator (:data:`LOCAL`).
 
-Access is enforced on the *dataset* the query runs against (:func:`effective_dataset`), never by
-reading the query text: an institution's dataset holds only its own submission and derived
-graphs and the catalogue, whatever ``FROM``, ``FROM NAMED``, ``default-graph-uri``,
-``named-graph-uri`` or ``GRAPH ?g`` ask for; graphs outside it are dropped (they read as empty,
-exactly like graphs that do not exist, so nothing is learnt about them).
+Access is enforced on the *dataset* every read runs against, never by reading the query text:
+:meth:`Principal.may_read` is the one rule, applied to ``/sparql`` (:func:`effective_dataset`) and
+to every page and ``/api`` route (:mod:`web.store`). An institution's dataset holds only its own
+submission, derived and market graphs and the catalogue, whatever ``FROM``, ``FROM NAMED``,
+``default-graph-uri``, ``named-graph-uri`` or ``GRAPH ?g`` ask for; graphs outside it are dropped
+(they read as empty, exactly like graphs that do not exist, so nothing is learnt about them).
 
 >>> bank = Principal("institution", "83910461")
 >>> bank.may_read("https://w3id.org/fscai/graph/derived/83910461/2026-10-30")
@@ -39,7 +43,7 @@ import re
 import threading
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -65,6 +69,7 @@ class Principal:
 
     role: str  # "regulator" | "institution" | "public"
     ubn: str | None = None
+    local: bool = field(default=False, repr=False)  # the one user of a loopback server with no token file (the regulator's view)
 
     def may_read(self, graph: str) -> bool:
         if self.role == REGULATOR:
@@ -78,11 +83,21 @@ class Principal:
 
     @property
     def label(self) -> str:
+        if self.local:
+            return "本機使用者（監理機關檢視） / local user (the regulator's view)"
         return {"regulator": "監理機關 / regulator", "public": "未授權 / public"}.get(
             self.role, f"金融機構 / institution {self.ubn}")
 
+    @property
+    def name(self) -> str:
+        """A short ASCII name for logs: ``regulator``, ``local``, ``public`` or ``institution:UBN``."""
+        if self.local:
+            return "local"
+        return f"institution:{self.ubn}" if self.role == "institution" else self.role
+
 
 PUBLIC = Principal("public")
+LOCAL = Principal(REGULATOR, local=True)
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,12 @@ class TokenTable:
     by_digest: Mapping[str, Principal]
 
     def principal(self, token: str) -> Principal | None:
-        return self.by_digest.get(hashlib.sha256(token.encode("utf-8")).hexdigest())
+        return self.by_digest.get(token_digest(token))
+
+
+def token_digest(token: str) -> str:
+    """The hex SHA-256 of a token: what the table and a session cookie hold, never the token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def parse_tokens(mapping: Mapping[str, object], source: str = "FSCAI_TOKENS") -> TokenTable:
@@ -158,13 +178,21 @@ def parse_tokens(mapping: Mapping[str, object], source: str = "FSCAI_TOKENS") ->
         else:
             raise ValueError(f"{source}: a token must have at least {MIN_TOKEN_CHARS} characters "
                              "(or be written sha256:HEX)")
-        if role == REGULATOR:
-            table[digest] = Principal(REGULATOR)
-        elif _UBN.match(role):
-            table[digest] = Principal("institution", role)
-        else:
-            raise ValueError(f"{source}: role must be 'regulator' or an 8-digit UBN, got {role!r}")
+        table[digest] = principal_for_role(role, source)
     return TokenTable(table)
+
+
+def principal_for_role(role: str, source: str) -> Principal:
+    """The principal a configured role names: ``regulator`` or an institution's 8-digit UBN.
+
+    >>> principal_for_role("83910461", "X-Fscai-Principal")
+    Principal(role='institution', ubn='83910461')
+    """
+    if role == REGULATOR:
+        return Principal(REGULATOR)
+    if _UBN.match(role):
+        return Principal("institution", role)
+    raise ValueError(f"{source}: role must be 'regulator' or an 8-digit UBN, got {role!r}")
 
 
 class TokenSource:
@@ -183,6 +211,11 @@ class TokenSource:
             self._table = parse_tokens(configured)
         elif configured:
             self._reload()
+
+    @property
+    def configured(self) -> bool:
+        """Whether any token file or table is configured (none: the local user of :data:`LOCAL`)."""
+        return self._configured not in (None, "")
 
     def table(self) -> TokenTable:
         if isinstance(self._configured, (str, os.PathLike)) and self._configured:
@@ -210,7 +243,7 @@ def _read_token_file(path: Path) -> Mapping[str, object]:
     try:
         data = json.loads(raw) if path.suffix.lower() == ".json" else tomllib.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"FSCAI_TOKENS: {path} is not valid {path.suffix.lstrip('.') or 'TOML'}: {error}") from None
+        raise ValueError(f"FSCAI_TOKENS: {path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {error}") from None
     tokens = data.get("tokens") if isinstance(data, dict) else None
     if not isinstance(tokens, dict):
         raise ValueError(f"FSCAI_TOKENS: {path} must have a 'tokens' table mapping each token to a role")

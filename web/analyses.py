@@ -17,6 +17,7 @@ from mapper.catalogue.records import Catalogue
 from mapper.graphs import derived_graph, institution_of, latest_graphs
 from mapper.query_library import read_query
 from web.config import as_of, layout
+from web.identity import principal
 from web.store import get_store
 
 
@@ -51,8 +52,10 @@ def market_answers(name: str) -> list[dict]:
     """The rows of one of the regulator's named queries (``queries/NAME.rq``) over the store, with
     the server's reference date as ``asOf``: the market-wide numbers the home page shows are the
     ones a regulator's SPARQL client gets, read from the summary records written at intake (a few
-    per institution), never from every analysis. Cached per query and reference date."""
-    key = (name, as_of(current_app))
+    per institution), never from every analysis. Cached per query, reference date and whose view it
+    is (the store handle reads only the principal's graphs)."""
+    who = principal()
+    key = (name, as_of(current_app), who.role, who.ubn)
     cache = current_app.extensions.setdefault("fscai.market", {})
     if key not in cache:
         text = read_query(name, layout(current_app)).with_defaults({"asOf": key[1]})

@@ -27,7 +27,12 @@ DEFAULTS = {
     "ROOT": None,  # the project tree with ontology/ and shapes/ (None: this repository)
     "AS_OF": None,  # reference date for overdue gaps, ISO (None: today)
     "NODE_MODULES": str(DEFAULT_ROOT / "node_modules"),  # front-end libraries from npm
-    "TOKENS": None,  # the token file of /sparql (web.sparql.access)
+    "TOKENS": None,  # the token file (web.access); None: one local user with the regulator's view
+    "SECRET_KEY": None,  # signs the login session cookie (None: a random key per process)
+    "SESSION_COOKIE_SECURE": False,  # set behind TLS: the cookie then travels over HTTPS only
+    "TRUSTED_PRINCIPAL_HEADER": None,  # a reverse proxy's header naming the principal (single sign-on)
+    "TRUSTED_PROXIES": None,  # addresses whose header is believed (None: loopback)
+    "AUDIT_LOG": None,  # the audit log's file, "-" for stderr (web.audit); None: none
     "JSON_AS_ASCII": False,
 }
 

@@ -60,11 +60,19 @@ def properties(iri: str, analysis: Analysis) -> dict[str, list]:
     return {p: sorted(values, key=lambda value: (isinstance(value, BNode), str(value))) for p, values in found.items()}
 
 
+#: Traces kept at once: one per view (the regulator's, each institution's own) of the newest submissions.
+TRACES_KEPT = 8
+
+
 def _cached(name: str, key, compute):
+    """``compute()`` cached under ``key``, the least recently used of :data:`TRACES_KEPT` dropped."""
     cache = current_app.extensions.setdefault(name, {})
     with _LOCK:
-        if key not in cache:
-            cache.clear()  # one generation at a time: a newer submission replaces the old entries
+        if key in cache:
+            cache[key] = cache.pop(key)  # most recently used last
+        else:
+            while len(cache) >= TRACES_KEPT:
+                cache.pop(next(iter(cache)))
             cache[key] = compute()
         return cache[key]
 

@@ -20,7 +20,9 @@ from web.records.common import NotFound
 
 ERRORS = {
     400: ("請求不完整", "Bad request"),
+    401: ("未授權", "Unauthorized"),
     404: ("找不到", "Not found"),
+    500: ("伺服器錯誤", "Server error"),
     503: ("暫時無法提供", "Unavailable"),
 }
 

@@ -16,7 +16,9 @@ from mapper.analysis import refresh_stale
 from mapper.layout import project_layout
 from mapper.load import load_submission
 from web import close_app, create_app
+from web.access import REGULATOR, Principal
 from web.analyses import latest_analyses
+from web.identity import acting_as
 from web.store import setting_up
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +49,7 @@ def make_app(submissions: list[list[Path]], **config):
         for files in submissions:
             load_submission(store, files)
         refresh_stale(store, layout)
-    with app.app_context():
+    with acting_as(app, Principal(REGULATOR)):
         latest_analyses()  # read every analysis once before the first request
     return app
 

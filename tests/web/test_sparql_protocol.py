@@ -430,7 +430,7 @@ def test_the_readme_lists_every_setting_with_its_default():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if line.startswith("| `FSCAI_")}
-    assert len(SETTINGS) == 4
+    assert len(SETTINGS) == 9
     for setting in SETTINGS:
         assert setting.name in rows, f"README lacks {setting.name}"
         if setting.default is not None:
@@ -461,7 +461,7 @@ def test_the_service_description_states_the_limits(server):
     assert str(graph.value(service, fsq.maxRows)) == "10000"
 
 
-@pytest.mark.parametrize("module", ["web.sparql.access", "web.sparql.settings", "web.sparql.guard",
+@pytest.mark.parametrize("module", ["web.access", "web.sparql.settings", "web.sparql.guard",
                                     "web.sparql.negotiation", "web.sparql.results", "web.sparql.engine"])
 def test_the_modules_examples_run(module):
     """The docstring examples (pytest's doctest collection covers ``mapper/`` and ``tests/`` only)."""

@@ -49,7 +49,7 @@ from sparql_support import (
 
 from virtuoso_server import running_virtuoso
 
-from web.sparql.access import TokenSource, parse_tokens
+from web.access import TokenSource, parse_tokens
 from web.sparql.service import SparqlService
 from web.store import owner_store
 

@@ -2,23 +2,27 @@
 
 - ``GET|POST /sparql`` with a query: the SPARQL 1.1 Protocol (:mod:`web.sparql.protocol`),
   results negotiated (:mod:`web.sparql.negotiation`), refused in layers (:mod:`web.sparql.guard`),
-  on the dataset the caller's token may read (:mod:`web.sparql.access`), within a deadline that
+  on the dataset the caller's token may read (:mod:`web.access`), within a deadline that
   really stops the query (:mod:`web.sparql.pool`) and a row cap (:mod:`web.sparql.results`);
 - ``GET /sparql`` without a query: the service description (:mod:`web.sparql.description`), or
   the YASGUI page when a browser asks for HTML; ``GET /sparql/ui``: the page;
 - ``GET /sparql/queries``: the named query library as JSON; ``/sparql/queries/NAME``: one ``.rq``;
-- CORS on all of them (``*``: tokens travel in headers, never in cookies).
+- CORS on all of them (``*``: a cross-origin caller sends its token in a header; browsers never send
+  the viewer's SameSite session cookie to another site's script, nor let it read a credentialed reply).
+
+Who asks is resolved once per request for every route (:mod:`web.identity`).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 
 from mapper.query_library import list_queries, read_query
 from mapper.rq import QueryFileError
 from web.config import as_of, layout
-from web.sparql.access import AccessError, Principal, authenticate
+from web.access import AccessError, Principal
+from web.identity import principal as request_principal
 from web.sparql.description import PREFIXES, describe
 from web.sparql.engine import Job, Outcome, error
 from web.sparql.guard import Refusal, check_size
@@ -41,13 +45,12 @@ def endpoint():
         return _preflight()
     service = SparqlService.of(current_app)
     try:
-        principal = _principal(service)
+        principal = request_principal()
     except AccessError as refused:
         return _respond(error(refused.status, str(refused)), auth_error=refused.status == 401)
-    except ValueError as broken:  # the token file was changed into something unreadable
-        return _respond(error(500, f"權杖設定錯誤 / the token configuration is broken: {broken}"))
     try:
         protocol = parse_request(request)
+        g.audit_query = protocol.query  # its digest goes to the audit log (web.audit)
         if protocol.query is None:
             if request.method == "POST":
                 raise Refusal(400, "缺少查詢 / no query: send query=... or an application/sparql-query body")
@@ -55,7 +58,7 @@ def endpoint():
                 return ui()
             return _service_description(service, principal)
         check_size(protocol.query, service.settings.max_query_bytes)
-        deadline = service.settings.deadline_s(protocol.timeout)
+        deadline = service.settings.deadline_s(protocol.timeout, public=principal.role == "public")
     except Refusal as refused:
         headers = {"Allow": "GET, HEAD, POST, OPTIONS"} if refused.status == 405 else {}
         return _respond(error(refused.status, refused.message), headers=headers)
@@ -96,13 +99,6 @@ def _defaults() -> dict:
     """What the library is offered with: the server's reference date (``--as-of``, else today) as
     ``asOf``, the same date the viewer and ``/api`` count gaps on."""
     return {"asOf": as_of(current_app)}
-
-
-def _principal(service: SparqlService) -> Principal:
-    values = request.args.getlist("access_token")
-    if request.mimetype == "application/x-www-form-urlencoded":
-        values += request.form.getlist("access_token")
-    return authenticate(request.headers.get("Authorization"), values, service.tokens.table())
 
 
 def _service_description(service: SparqlService, principal: Principal) -> Response:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import pyoxigraph as ox
 
-from web.sparql.access import Principal
+from web.access import Principal
 from web.sparql.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -3,13 +3,26 @@
 Each request borrows an idle worker (waiting for one counts against its deadline), sends it the
 job and waits at most until the deadline. A worker still busy then is killed (SIGKILL: its CPU
 and memory are freed at once) and a fresh one is spawned in the background, so the other workers
-go on serving. A worker that dies on its own (a crash) is replaced the same way.
+go on serving. A worker that dies on its own is replaced the same way: killed from outside
+(SIGKILL: an operator, the kernel's OOM killer) its job is handed once to another worker; dead of
+anything else under a job (SIGABRT: Oxigraph aborts when an allocation fails under the worker's
+memory limit, :mod:`web.sparql.worker`) the job is not tried again but answered as over its memory
+budget, since that query would take the next worker down too.
 
-A query still running after :data:`DEMOTE_AFTER_S` is demoted to the lowest CPU priority
-(``nice 19``), so that until its deadline it only uses CPU the short queries leave idle; its worker
-gets its priority back afterwards, or is replaced where the system does not allow that.
+A query that must give way (the public's, when an authenticated caller waits for its worker:
+:class:`web.sparql.service.Admission`) is stopped the same way, at once.
 
-Workers are started with ``spawn`` (never ``fork`` from a threaded server holding a store).
+A query of the public or of an institution still running after :data:`DEMOTE_AFTER_S` (the
+public's after :data:`PUBLIC_DEMOTE_AFTER_S`) is demoted to the lowest CPU priority (``nice 19``),
+so that until its deadline it only uses CPU the short queries leave idle; its worker gets its
+priority back afterwards, or is replaced where the system does not allow that. The regulator's
+queries keep their priority (:data:`KEEP_PRIORITY`): measured under hostile clients on a busy
+machine, its longer library queries demoted even to ``nice 10`` took 2-3.5 s instead of 0.4 s.
+
+Workers are started by a fork server (``forkserver``: a fresh process, started once, that has
+imported the worker's modules and never opens a store), never forked from the threaded server
+holding a store. A worker then starts in ~10 ms instead of ~0.5 s of CPU for a ``spawn``ed one
+(measured): a hostile client whose queries are killed one after another costs the others little.
 """
 
 from __future__ import annotations
@@ -17,17 +30,28 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
 
-from web.sparql.engine import TIMED_OUT, Job, Outcome, error
+from web.sparql.engine import TIMED_OUT, Job, Outcome, error, over_memory
 
 STARTUP_TIMEOUT_S = 60.0
 #: A query running longer than this gives up its CPU priority to the others.
 DEMOTE_AFTER_S = 0.25
+#: The same for the public's queries: a hostile client's query in a loop then costs the others
+#: 50 ms of full priority each time, not 250 (at 1.6 a second, 250 ms each is 0.4 of a 2-CPU machine).
+PUBLIC_DEMOTE_AFTER_S = 0.05
 LOWEST_PRIORITY = 19
-BUSY = "所有查詢工作行程皆忙碌 / every query worker stayed busy until the deadline ({:g} s); try again"
+#: The roles whose long queries are never demoted: the one the endpoint serves first.
+KEEP_PRIORITY = frozenset({"regulator"})
+#: How often a query that may have to give way (the public's) looks whether it must.
+STOP_POLL_S = 0.05
+GAVE_WAY = ("忙碌中，請稍後再試：此未授權查詢已讓位予有權杖之查詢 / busy, retry later: this query without a "
+            "token was stopped to give its worker to an authenticated caller")
+BUSY = ("忙碌中，請稍後再試：所有查詢工作行程至時限（{0:g} 秒）皆忙碌 / busy, retry later: every query worker "
+        "stayed busy until the deadline ({0:g} s)")
 
 
 @dataclass(eq=False)
@@ -41,30 +65,38 @@ class Worker:
 class WorkerPool:
     """``size`` worker processes running :func:`web.sparql.worker.main`."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory_mb: int = 0) -> None:
         self.size = size
-        self._context = multiprocessing.get_context("spawn")
+        self.memory_mb = memory_mb  # each worker's memory limit (MiB; 0: none)
+        self._context = _worker_context()
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
         self._closed = False
         self.killed = 0  # workers stopped at their deadline (for tests and the bench)
+        self.died = 0  # workers that died under a query (over their memory budget)
         starting = [self._launch() for _ in range(size)]
         for worker in starting:
             self._await_ready(worker)
 
-    def run(self, snapshot: str, job: Job, deadline_s: float) -> Outcome:
-        """Answer ``job`` on ``snapshot`` within ``deadline_s`` seconds, or say why not.
+    def run(self, snapshot: str, job: Job, deadline_s: float, end: float | None = None,
+            stop: threading.Event | None = None) -> Outcome:
+        """Answer ``job`` on ``snapshot`` within ``deadline_s`` seconds (until ``end``, a
+        ``time.monotonic()``, if the request started earlier), or say why not. Once ``stop`` is
+        set, the query is stopped (its worker killed and replaced) and gets 503: it gave way.
 
         A worker that dies under the job (killed from outside, after it was picked) is replaced and
-        the job handed once to another, within the same deadline: the queries are read-only."""
-        end = time.monotonic() + deadline_s
-        outcome = self._attempt(snapshot, job, deadline_s, end)
+        the job handed once to another, within the same deadline: the queries are read-only. A
+        worker that died of its job (not killed from outside) is replaced and the job answered as
+        over its memory budget."""
+        end = time.monotonic() + deadline_s if end is None else end
+        outcome = self._attempt(snapshot, job, deadline_s, end, stop)
         if outcome is None and end > time.monotonic():
-            outcome = self._attempt(snapshot, job, deadline_s, end)
+            outcome = self._attempt(snapshot, job, deadline_s, end, stop)
         return outcome or error(500, "查詢工作行程異常結束 / the query worker died; it has been replaced")
 
-    def _attempt(self, snapshot: str, job: Job, deadline_s: float, end: float) -> Outcome | None:
+    def _attempt(self, snapshot: str, job: Job, deadline_s: float, end: float,
+                 stop: threading.Event | None) -> Outcome | None:
         """One worker's try at ``job``; None if the worker died under it."""
         while True:
             try:
@@ -74,14 +106,22 @@ class WorkerPool:
             if worker.process.is_alive():
                 break
             self._replace(worker)  # died while idle (killed from outside): never hand it a job
+        if stop is not None and stop.is_set():
+            self._idle.put(worker)
+            return error(503, GAVE_WAY, retry_after=True)
         demoted = False
         try:
             worker.conn.send((snapshot, job))
             worker.snapshot = snapshot
-            ready = worker.conn.poll(max(0.0, min(DEMOTE_AFTER_S, end - time.monotonic())))
-            if not ready and end > time.monotonic():
-                demoted = _set_priority(worker, LOWEST_PRIORITY)
-                ready = worker.conn.poll(max(0.0, end - time.monotonic()))
+            grace = PUBLIC_DEMOTE_AFTER_S if job.principal.role == "public" else DEMOTE_AFTER_S
+            ready = _answered(worker, min(end, time.monotonic() + grace), stop)
+            if ready is False and end > time.monotonic():
+                if job.principal.role not in KEEP_PRIORITY:
+                    demoted = _set_priority(worker, LOWEST_PRIORITY)
+                ready = _answered(worker, end, stop)
+            if ready is None:  # it gives way: stopped now, like a query past its deadline
+                self._replace(worker)
+                return error(503, GAVE_WAY, retry_after=True)
             if ready:
                 outcome = worker.conn.recv()
                 if demoted and not _set_priority(worker, 0):
@@ -90,10 +130,21 @@ class WorkerPool:
                     self._idle.put(worker)
                 return outcome
         except (EOFError, OSError):
-            self._replace(worker)
-            return None
+            return self._died(worker)
         self._replace(worker, killed=True)
-        return error(503, TIMED_OUT.format(deadline_s))
+        return error(503, TIMED_OUT.format(deadline_s), retry_after=True)
+
+    def _died(self, worker: Worker) -> Outcome | None:
+        """The worker died under its job: None (try once more) if it was killed from outside, else
+        what its job gets (the query itself took the worker down: over its memory budget)."""
+        worker.process.join(timeout=5)  # its exit code, before _stop would kill it
+        code = worker.process.exitcode
+        self._replace(worker)
+        if code == -signal.SIGKILL or code is None:
+            return None
+        with self._lock:
+            self.died += 1
+        return over_memory(self.memory_mb)
 
     def snapshots_in_use(self) -> set[str]:
         with self._lock:
@@ -117,7 +168,8 @@ class WorkerPool:
         from web.sparql.worker import main
 
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=main, args=(child,), name="fscai-sparql-worker", daemon=True)
+        process = self._context.Process(target=main, args=(child, self.memory_mb), name="fscai-sparql-worker",
+                                        daemon=True)
         process.start()
         child.close()
         worker = Worker(process, parent)
@@ -157,6 +209,28 @@ class WorkerPool:
         with self._lock:
             self._workers.discard(worker)
         _stop(worker)
+
+
+def _answered(worker: Worker, until: float, stop: threading.Event | None) -> bool | None:
+    """Whether the worker answered before ``until`` (``time.monotonic()``); None once ``stop`` is set."""
+    while True:
+        if stop is not None and stop.is_set():
+            return None
+        remaining = until - time.monotonic()
+        if worker.conn.poll(max(0.0, remaining if stop is None else min(remaining, STOP_POLL_S))):
+            return True
+        if time.monotonic() >= until:
+            return False
+
+
+def _worker_context():
+    """The fork server's context (``spawn`` where there is none), the worker's modules preloaded
+    (effective if this is the first fork server of the process)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["web.sparql.worker", "web.sparql.engine", "mapper.store"])
+    return context
 
 
 def _set_priority(worker: Worker, niceness: int) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Request
 
-from web.sparql.access import Requested
+from web.access import Requested
 from web.sparql.guard import UPDATE_REFUSED, Refusal
 
 FORM = "application/x-www-form-urlencoded"

@@ -1,4 +1,4 @@
-"""The endpoint's state in one app: settings, tokens, and how queries are executed.
+"""The endpoint's state in one app: settings and how queries are executed (who asks: :mod:`web.identity`).
 
 Created on the first request to ``/sparql`` (worker processes are not started for an app that
 never serves a query) and kept in ``app.extensions["fscai.sparql"]``:
@@ -8,6 +8,10 @@ never serves a query) and kept in ``app.extensions["fscai.sparql"]``:
 - remote store (``sparql+http(s)://``): the query runs on the server through the store seam, the
   deadline bounding the HTTP request.
 
+Either way a query first passes :class:`Admission`, the endpoint's concurrency limits, so that no
+caller without a token, and no institution, can keep the regulator waiting; and its relative IRIs
+resolve against the endpoint's own URL (:func:`web.sparql.guard.based`).
+
 :func:`close_service` (called by :func:`web.store.close_app`) stops the workers and deletes the
 snapshots.
 """
@@ -15,26 +19,32 @@ snapshots.
 from __future__ import annotations
 
 import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
-from flask import Flask
+from flask import Flask, has_request_context, url_for
 
 from mapper.store import open_store
 from mapper.store.url import is_remote
-from web.sparql.access import TokenSource
-from web.sparql.engine import Job, Outcome, answer
+from web.access import Principal
+from web.sparql.engine import Job, Outcome, answer, error
 from web.sparql.settings import Settings
 from web.sparql.snapshot import Snapshots
 
 EXTENSION = "fscai.sparql"
-TOKENS = "fscai.sparql.tokens"
+REGULATOR = "regulator"
+PUBLIC = "public"
+TOO_MANY = ("忙碌中，請稍後再試：此呼叫者已有 {} 個查詢執行或排隊中 / busy, retry later: this caller already has "
+            "{} queries running or waiting")
+NO_TURN = ("忙碌中，請稍後再試：{:g} 秒時限內未輪到此查詢 / busy, retry later: no query slot came free for this "
+           "caller within the deadline of {:g} s")
 _CREATE_LOCK = threading.Lock()
 
 
 def install(app: Flask) -> None:
-    """At blueprint registration: check the settings and tokens (a bad file stops the app from
-    starting, with the file named)."""
+    """At blueprint registration: check the settings (a bad one stops the app from starting, named)."""
     Settings.from_mapping(app.config)
-    app.extensions[TOKENS] = TokenSource(app.config.get("TOKENS"))
 
 
 def close_service(app: Flask) -> None:
@@ -47,8 +57,9 @@ def close_service(app: Flask) -> None:
 class SparqlService:
     def __init__(self, app: Flask) -> None:
         self.settings = Settings.from_mapping(app.config)
-        self.tokens = app.extensions.get(TOKENS) or TokenSource(app.config.get("TOKENS"))
         self.store_url = app.config["STORE"]
+        self.admission = Admission(self.settings.workers, self.settings.reserved_workers,
+                                   self.settings.public_queries, self.settings.queries_per_caller)
         self._app = app
         self._pool = None
         self._snapshots: Snapshots | None = None
@@ -67,15 +78,27 @@ class SparqlService:
             return service
 
     def run(self, job: Job, deadline_s: float) -> Outcome:
-        if is_remote(self.store_url):
-            store = open_store(self.store_url, timeout_s=deadline_s, read_only=True)
-            try:
-                return answer(job, store, deadline_s)
-            finally:
-                store.close()
-        pool, snapshots = self._embedded()
-        snapshot = snapshots.current()
-        outcome = pool.run(snapshot, job, deadline_s)
+        """Answer ``job`` within ``deadline_s`` seconds (waiting for its turn counts against it)."""
+        if has_request_context():
+            job = replace(job, base_iri=url_for("sparql.endpoint", _external=True))
+        remote = is_remote(self.store_url)
+        if not remote:
+            pool, snapshots = self._embedded()  # (the first query waits for the workers to start)
+        end = time.monotonic() + deadline_s
+        ticket = self.admission.enter(job.principal, end, deadline_s)
+        if isinstance(ticket, Outcome):
+            return ticket  # refused
+        try:
+            if remote:
+                store = open_store(self.store_url, timeout_s=max(0.05, end - time.monotonic()), read_only=True)
+                try:
+                    return answer(job, store, deadline_s)
+                finally:
+                    store.close()
+            snapshot = snapshots.current()
+            outcome = pool.run(snapshot, job, deadline_s, end, ticket.stop)
+        finally:
+            self.admission.leave(ticket)
         if snapshots.stale:
             snapshots.prune(pool.snapshots_in_use() | {snapshot})
         return outcome
@@ -93,7 +116,7 @@ class SparqlService:
                 from web.store import owner_store
 
                 self._snapshots = Snapshots(owner_store(self._app))
-                self._pool = WorkerPool(self.settings.workers)
+                self._pool = WorkerPool(self.settings.workers, self.settings.worker_memory_mb)
             return self._pool, self._snapshots
 
     def close(self) -> None:
@@ -105,3 +128,129 @@ class SparqlService:
             pool.close()
         if snapshots is not None:
             snapshots.close()
+
+
+@dataclass(eq=False)
+class Ticket:
+    """A query :class:`Admission` let run: hand it back with :meth:`Admission.leave`."""
+
+    principal: Principal
+    stop: threading.Event = field(default_factory=threading.Event)  # set: give the worker up now
+
+
+class Admission:
+    """The endpoint's concurrency limits: who may start a query now, in ``slots`` (one per worker).
+
+    - every caller: at most ``slots`` queries run at once;
+    - the regulator: may use every slot, and takes a freed slot before anyone else waiting;
+    - institutions and the public together: at most ``slots - reserved`` (at least one), so the
+      ``reserved`` slots are the regulator's alone;
+    - the public (no token), all such callers together: at most ``public`` running, and only on
+      capacity no authenticated caller waits for: one who must wait while a query of the public
+      runs stops it (its ticket's ``stop`` is set, the pool kills its worker, 503) and takes its slot
+      (on an embedded store: a remote server's query is not stopped midway, its slot comes when it ends);
+    - one caller (an institution's token, or the public as a whole): at most ``per_caller``
+      requests running or waiting; another is refused at once (503). The regulator is not limited.
+
+    A request that may not run yet waits until it may or its deadline passes (then 503). Every
+    503 says when to retry (``Retry-After``).
+
+    >>> from web.access import PUBLIC
+    >>> gate = Admission(slots=3, reserved=1, public=1, per_caller=2)
+    >>> end = time.monotonic() + 0.05
+    >>> public = gate.enter(PUBLIC, end, 0.05)  # runs
+    >>> gate.enter(PUBLIC, end, 0.05).status  # the public's one slot is taken: waits, then 503
+    503
+    >>> bank = gate.enter(Principal("institution", "83910461"), end, 0.05)  # the last open slot
+    >>> gate.enter(Principal("institution", "53728108"), end, 0.05).status  # waits for one, in vain...
+    503
+    >>> public.stop.is_set()  # ... but the public's query was told to give its slot up
+    True
+    >>> regulator = gate.enter(Principal("regulator"), end, 0.05)  # the reserved slot
+    >>> gate.running, gate.preempted
+    (3, 1)
+    """
+
+    def __init__(self, slots: int, reserved: int, public: int, per_caller: int) -> None:
+        self.slots = slots
+        self.open_slots = max(1, slots - reserved)
+        self.public = min(public, self.open_slots)
+        self.per_caller = per_caller
+        self._cond = threading.Condition()
+        self.running = 0
+        self._open_running = 0  # institution and public queries running
+        self._public: list[Ticket] = []  # the public's queries running
+        self._present: Counter = Counter()  # caller -> requests running or waiting
+        self._waiting: Counter = Counter()  # "regulator" / "authenticated" -> requests waiting
+        self.refused: Counter = Counter()  # role -> requests refused (for tests and the bench)
+        self.preempted = 0  # queries of the public stopped for an authenticated caller
+
+    def enter(self, principal: Principal, end: float, deadline_s: float) -> Ticket | Outcome:
+        """Wait for a slot until ``end`` (``time.monotonic()``): a :class:`Ticket` once the query
+        may run (then call :meth:`leave`), else the 503 it gets."""
+        caller = (principal.role, principal.ubn)
+        kinds = [k for k, on in (("regulator", principal.role == REGULATOR),
+                                 ("authenticated", principal.role != PUBLIC)) if on]
+        with self._cond:
+            if principal.role != REGULATOR and self._present[caller] >= self.per_caller:
+                self.refused[principal.role] += 1
+                return error(503, TOO_MANY.format(self.per_caller, self.per_caller), retry_after=True)
+            self._present[caller] += 1
+            self._waiting.update(kinds)
+            preempted = False
+            try:
+                while not self._may_run(principal.role):
+                    if "authenticated" in kinds and not preempted:
+                        preempted = self._preempt()
+                    remaining = end - time.monotonic()
+                    if remaining <= 0:
+                        self._forget(caller)
+                        self.refused[principal.role] += 1
+                        self._cond.notify_all()  # (one no longer waiting may let the others in)
+                        return error(503, NO_TURN.format(deadline_s, deadline_s), retry_after=True)
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting.subtract(kinds)
+            ticket = Ticket(principal)
+            self.running += 1
+            if principal.role != REGULATOR:
+                self._open_running += 1
+            if principal.role == PUBLIC:
+                self._public.append(ticket)
+            return ticket
+
+    def leave(self, ticket: Ticket) -> None:
+        """The query :meth:`enter` let run has ended."""
+        with self._cond:
+            self.running -= 1
+            if ticket.principal.role != REGULATOR:
+                self._open_running -= 1
+            if ticket in self._public:
+                self._public.remove(ticket)
+            self._forget((ticket.principal.role, ticket.principal.ubn))
+            self._cond.notify_all()
+
+    def _preempt(self) -> bool:
+        """Tell a query of the public to give its slot up (the oldest not told yet), if one runs."""
+        for ticket in self._public:
+            if not ticket.stop.is_set():
+                ticket.stop.set()
+                self.preempted += 1
+                return True
+        return False
+
+    def _forget(self, caller: tuple) -> None:
+        self._present[caller] -= 1
+        if not self._present[caller]:
+            del self._present[caller]
+
+    def _may_run(self, role: str) -> bool:
+        if self.running >= self.slots:
+            return False
+        if role == REGULATOR:
+            return True
+        if self._waiting["regulator"] or self._open_running >= self.open_slots:
+            return False
+        if role != PUBLIC:
+            return True
+        return not self._waiting["authenticated"] and len(self._public) < self.public
