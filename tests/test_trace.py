@@ -44,7 +44,7 @@ MINIMAL = EXAMPLES / "minimal-submission.ttl"
 AS_OF = dt.date(2026, 11, 25)
 RDF_SUFFIXES = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf"}
 SHARED_VENDOR = "https://bank.example/fscai/cloud-vendor"
-SECOND_UBN = "24681357"
+SECOND_UBN = "24681358"
 
 
 @functools.cache
