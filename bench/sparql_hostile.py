@@ -256,7 +256,7 @@ def print_report(quiet: dict, hostile: dict, args, settings) -> None:
     print()
     print(f"fscai /sparql under hostile clients: {os.cpu_count()} CPUs, {settings.workers} workers "
           f"({settings.reserved_workers} reserved for the regulator), public: {settings.public_queries} query "
-          f"at once, deadline {settings.public_timeout_s:g} s; memory {settings.worker_memory_mb} MiB a worker; "
+          f"at once on its own worker, deadline {settings.public_timeout_s:g} s; memory {settings.worker_memory_mb} MiB a worker; "
           f"{args.duration:g} s a phase" + (f" in {args.rounds} alternating slices" if args.rounds > 1 else ""))
     rows = [
         ("normal clients' requests/s", lambda p: f"{p['normal_rps']:,.1f}"),

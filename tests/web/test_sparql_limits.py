@@ -6,8 +6,8 @@ never end and for an ``ORDER BY`` over one to grow by a gigabyte a second):
 
 - concurrency: the public gets one running query and two requests in the endpoint at most (the
   rest 503 at once, with ``Retry-After`` and a bilingual message), while the regulator's queries are
-  answered; institutions cannot take the regulator's reserved worker; the public's query gives way
-  to an authenticated caller waiting for a worker;
+  answered; institutions cannot take the regulator's reserved worker; the public's query runs on a
+  worker of its own under ``SCHED_IDLE`` and takes no worker from a caller with a token;
 - a lower deadline for the public (``X-FSCAI-Timeout-S``);
 - a per-worker memory limit: a memory hog is stopped, reported, and the next query works;
 - relative IRIs in a query resolve against the endpoint's URL.
@@ -17,6 +17,7 @@ Every app here has tokens configured (``write_tokens``), so who is the public is
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from urllib.error import HTTPError
@@ -31,8 +32,8 @@ from web.sparql.service import SparqlService
 
 LIMITS = {
     "SPARQL_WORKERS": 3,
-    "SPARQL_RESERVED_WORKERS": 1,  # institutions and the public together: 2 workers at most
-    "SPARQL_PUBLIC_QUERIES": 1,
+    "SPARQL_RESERVED_WORKERS": 1,  # institutions together: 2 workers at most
+    "SPARQL_PUBLIC_QUERIES": 1,  # on a worker of its own, beside the 3
     "SPARQL_QUERIES_PER_CALLER": 2,
     "SPARQL_TIMEOUT_S": 30,
     "SPARQL_PUBLIC_TIMEOUT_S": 3,
@@ -100,7 +101,7 @@ def _full_pool(server) -> set[int]:
 
 
 def _idle(server) -> None:
-    _wait_until(lambda: _admission(server).running == 0, "no query running")
+    _wait_until(lambda: _admission(server).running == 0 and not _admission(server).public_running, "no query running")
     _full_pool(server)
 
 
@@ -166,22 +167,26 @@ def test_the_regulator_keeps_its_reserved_worker(server):
     assert [status for status, _, _ in replies] == [503, 503]  # stopped at their deadline, 8 s
 
 
-def test_the_public_gives_way_to_an_authenticated_caller(server):
-    """The public's query runs on capacity nobody with a token is waiting for: an institution that
-    finds every worker it may use taken stops the public's query and gets its worker."""
+def test_the_public_takes_no_worker_nor_cpu_from_callers_with_a_token(server):
+    """The public's query runs on a worker of its own under SCHED_IDLE: both workers open to
+    institutions and the regulator's own stay theirs, and the public's query is not stopped for
+    them (it runs until its own deadline)."""
     _idle(server)
-    preempted = _admission(server).preempted
     public, public_replies = _in_background(server, CPU_HOG, None, count=1)
-    _wait_until(lambda: _admission(server).running == 1, "the public's query running")
+    _wait_until(lambda: len(_admission(server).public_running) == 1, "the public's query running")
+    idle = [pid for pid in _pool(server).pids() if os.sched_getscheduler(pid) == os.SCHED_IDLE]
+    assert len(idle) == 1, "the public's worker runs only on CPU no one else wants"
     bank, _ = _in_background(server, CPU_HOG, BANK_UBN, count=1, timeout="8")
-    _wait_until(lambda: _admission(server).running == 2, "the bank's query running too")
-    status, _, body = ask(server, "ASK {}", UBN_A)  # both workers open to institutions are taken
+    other, _ = _in_background(server, CPU_HOG, UBN_A, count=1, timeout="8")
+    _wait_until(lambda: _admission(server).running == 2, "both institutions' queries running beside the public's")
+    status, _, body = ask(server, "ASK {}", "regulator")  # the reserved worker
     assert status == 200 and "true" in body, body
-    public[0].join(timeout=60)
+    for thread in public + bank + other:
+        thread.join(timeout=60)
     [(status, headers, body)] = public_replies
-    assert _busy((status, headers, body)) and "authenticated caller" in body, body
-    assert _admission(server).preempted == preempted + 1
-    bank[0].join(timeout=60)
+    assert status == 503 and "passed its deadline" in body and headers["x-fscai-timeout-s"] == "3", body
+    pids = _full_pool(server)
+    assert len(pids) == 4 and not [pid for pid in pids if os.sched_getscheduler(pid) == os.SCHED_IDLE]
 
 
 def test_one_caller_cannot_queue_more_than_its_share(server):

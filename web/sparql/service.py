@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from flask import Flask, has_request_context, url_for
 
@@ -96,7 +96,7 @@ class SparqlService:
                 finally:
                     store.close()
             snapshot = snapshots.current()
-            outcome = pool.run(snapshot, job, deadline_s, end, ticket.stop)
+            outcome = pool.run(snapshot, job, deadline_s, end)
         finally:
             self.admission.leave(ticket)
         if snapshots.stale:
@@ -116,7 +116,7 @@ class SparqlService:
                 from web.store import owner_store
 
                 self._snapshots = Snapshots(owner_store(self._app))
-                self._pool = WorkerPool(self.settings.workers, self.settings.worker_memory_mb)
+                self._pool = WorkerPool(self.admission.workers, self.settings.worker_memory_mb)
             return self._pool, self._snapshots
 
     def close(self) -> None:
@@ -130,25 +130,22 @@ class SparqlService:
             snapshots.close()
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class Ticket:
     """A query :class:`Admission` let run: hand it back with :meth:`Admission.leave`."""
 
     principal: Principal
-    stop: threading.Event = field(default_factory=threading.Event)  # set: give the worker up now
 
 
 class Admission:
-    """The endpoint's concurrency limits: who may start a query now, in ``slots`` (one per worker).
+    """The endpoint's concurrency limits: who may start a query now.
 
-    - every caller: at most ``slots`` queries run at once;
-    - the regulator: may use every slot, and takes a freed slot before anyone else waiting;
-    - institutions and the public together: at most ``slots - reserved`` (at least one), so the
-      ``reserved`` slots are the regulator's alone;
-    - the public (no token), all such callers together: at most ``public`` running, and only on
-      capacity no authenticated caller waits for: one who must wait while a query of the public
-      runs stops it (its ticket's ``stop`` is set, the pool kills its worker, 503) and takes its slot
-      (on an embedded store: a remote server's query is not stopped midway, its slot comes when it ends);
+    - callers with a token share ``slots`` workers (one query each): the regulator may use every
+      one and takes a freed one before anyone else waiting; institutions together at most
+      ``slots - reserved`` (at least one), so the ``reserved`` ones are the regulator's alone;
+    - the public (no token), all such callers together: at most ``public`` queries at once, on
+      workers of their own beside those (which run only on CPU no one else wants,
+      :mod:`web.sparql.pool`): the public never takes, nor slows, an authenticated caller's worker;
     - one caller (an institution's token, or the public as a whole): at most ``per_caller``
       requests running or waiting; another is refused at once (503). The regulator is not limited.
 
@@ -158,50 +155,48 @@ class Admission:
     >>> from web.access import PUBLIC
     >>> gate = Admission(slots=3, reserved=1, public=1, per_caller=2)
     >>> end = time.monotonic() + 0.05
-    >>> public = gate.enter(PUBLIC, end, 0.05)  # runs
-    >>> gate.enter(PUBLIC, end, 0.05).status  # the public's one slot is taken: waits, then 503
+    >>> public = gate.enter(PUBLIC, end, 0.05)  # runs, on the public's own worker
+    >>> gate.enter(PUBLIC, end, 0.05).status  # the public's one worker is taken: waits, then 503
     503
-    >>> bank = gate.enter(Principal("institution", "83910461"), end, 0.05)  # the last open slot
-    >>> gate.enter(Principal("institution", "53728108"), end, 0.05).status  # waits for one, in vain...
+    >>> banks = [gate.enter(Principal("institution", ubn), end, 0.05) for ubn in ("83910461", "53728108")]
+    >>> gate.enter(Principal("institution", "66482035"), end, 0.05).status  # the open workers are taken
     503
-    >>> public.stop.is_set()  # ... but the public's query was told to give its slot up
-    True
-    >>> regulator = gate.enter(Principal("regulator"), end, 0.05)  # the reserved slot
-    >>> gate.running, gate.preempted
+    >>> regulator = gate.enter(Principal("regulator"), end, 0.05)  # the reserved one
+    >>> gate.running, len(gate.public_running)
     (3, 1)
     """
 
     def __init__(self, slots: int, reserved: int, public: int, per_caller: int) -> None:
         self.slots = slots
         self.open_slots = max(1, slots - reserved)
-        self.public = min(public, self.open_slots)
+        self.public = public
         self.per_caller = per_caller
         self._cond = threading.Condition()
-        self.running = 0
-        self._open_running = 0  # institution and public queries running
-        self._public: list[Ticket] = []  # the public's queries running
+        self.running = 0  # queries of callers with a token running
+        self._open_running = 0  # institution queries running
+        self.public_running: list[Ticket] = []  # the public's queries running
         self._present: Counter = Counter()  # caller -> requests running or waiting
-        self._waiting: Counter = Counter()  # "regulator" / "authenticated" -> requests waiting
+        self._regulator_waiting = 0
         self.refused: Counter = Counter()  # role -> requests refused (for tests and the bench)
-        self.preempted = 0  # queries of the public stopped for an authenticated caller
+
+    @property
+    def workers(self) -> int:
+        """How many workers the pool needs: every slot and the public's own."""
+        return self.slots + self.public
 
     def enter(self, principal: Principal, end: float, deadline_s: float) -> Ticket | Outcome:
         """Wait for a slot until ``end`` (``time.monotonic()``): a :class:`Ticket` once the query
         may run (then call :meth:`leave`), else the 503 it gets."""
         caller = (principal.role, principal.ubn)
-        kinds = [k for k, on in (("regulator", principal.role == REGULATOR),
-                                 ("authenticated", principal.role != PUBLIC)) if on]
+        regulator = principal.role == REGULATOR
         with self._cond:
-            if principal.role != REGULATOR and self._present[caller] >= self.per_caller:
+            if not regulator and self._present[caller] >= self.per_caller:
                 self.refused[principal.role] += 1
                 return error(503, TOO_MANY.format(self.per_caller, self.per_caller), retry_after=True)
             self._present[caller] += 1
-            self._waiting.update(kinds)
-            preempted = False
+            self._regulator_waiting += regulator
             try:
                 while not self._may_run(principal.role):
-                    if "authenticated" in kinds and not preempted:
-                        preempted = self._preempt()
                     remaining = end - time.monotonic()
                     if remaining <= 0:
                         self._forget(caller)
@@ -210,34 +205,25 @@ class Admission:
                         return error(503, NO_TURN.format(deadline_s, deadline_s), retry_after=True)
                     self._cond.wait(remaining)
             finally:
-                self._waiting.subtract(kinds)
+                self._regulator_waiting -= regulator
             ticket = Ticket(principal)
-            self.running += 1
-            if principal.role != REGULATOR:
-                self._open_running += 1
             if principal.role == PUBLIC:
-                self._public.append(ticket)
+                self.public_running.append(ticket)
+            else:
+                self.running += 1
+                self._open_running += not regulator
             return ticket
 
     def leave(self, ticket: Ticket) -> None:
         """The query :meth:`enter` let run has ended."""
         with self._cond:
-            self.running -= 1
-            if ticket.principal.role != REGULATOR:
-                self._open_running -= 1
-            if ticket in self._public:
-                self._public.remove(ticket)
+            if ticket.principal.role == PUBLIC:
+                self.public_running.remove(ticket)
+            else:
+                self.running -= 1
+                self._open_running -= ticket.principal.role != REGULATOR
             self._forget((ticket.principal.role, ticket.principal.ubn))
             self._cond.notify_all()
-
-    def _preempt(self) -> bool:
-        """Tell a query of the public to give its slot up (the oldest not told yet), if one runs."""
-        for ticket in self._public:
-            if not ticket.stop.is_set():
-                ticket.stop.set()
-                self.preempted += 1
-                return True
-        return False
 
     def _forget(self, caller: tuple) -> None:
         self._present[caller] -= 1
@@ -245,12 +231,10 @@ class Admission:
             del self._present[caller]
 
     def _may_run(self, role: str) -> bool:
+        if role == PUBLIC:
+            return len(self.public_running) < self.public
         if self.running >= self.slots:
             return False
         if role == REGULATOR:
             return True
-        if self._waiting["regulator"] or self._open_running >= self.open_slots:
-            return False
-        if role != PUBLIC:
-            return True
-        return not self._waiting["authenticated"] and len(self._public) < self.public
+        return not self._regulator_waiting and self._open_running < self.open_slots

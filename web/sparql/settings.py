@@ -63,22 +63,24 @@ SETTINGS = (
     Setting("FSCAI_SPARQL_MAX_QUERY_BYTES", 65_536, int, 16,
             "查詢文字之長度上限（位元組） / the longest query text accepted, in bytes"),
     Setting("FSCAI_SPARQL_WORKERS", None, int, 1,
-            "執行查詢之工作行程數（預設 CPU 數加一，介於 3 至 8） / worker processes that run queries "
-            "(default: the CPU count plus one, between 3 and 8)"),
+            "執行有權杖查詢之工作行程數（預設 CPU 數加一，介於 3 至 8）；未授權查詢另有其工作行程 / worker "
+            "processes that run the queries of callers with a token (default: the CPU count plus one, between 3 "
+            "and 8); the public's have workers of their own"),
     Setting("FSCAI_SPARQL_PUBLIC_TIMEOUT_S", 3.0, float, 0.05,
             "未授權（無權杖）查詢之時限（秒），不超過 FSCAI_SPARQL_TIMEOUT_S / the deadline of a query "
             "without a token (the public), in seconds; never more than FSCAI_SPARQL_TIMEOUT_S"),
     Setting("FSCAI_SPARQL_PUBLIC_QUERIES", 1, int, 1,
-            "所有未授權請求合計可同時執行之查詢數；其餘排隊，於時限內未輪到者得 503 / queries without a token "
-            "that may run at once, all such callers together; the others wait their turn, 503 if it does "
-            "not come within their deadline"),
+            "所有未授權請求合計可同時執行之查詢數，各於其專屬、僅用閒置 CPU 之工作行程；其餘排隊，於時限內未輪到者得 503 / "
+            "queries without a token that may run at once, all such callers together, each on a worker of its "
+            "own that uses only idle CPU (SCHED_IDLE); the others wait their turn, 503 if it does not come "
+            "within their deadline"),
     Setting("FSCAI_SPARQL_QUERIES_PER_CALLER", 4, int, 1,
             "每一機構權杖（或全體未授權請求）可同時執行或排隊之請求數，超過者立即得 503；監理機關不受此限 / "
             "requests one institution's token (or the public, all together) may have running or waiting at "
             "once; more get 503 at once; the regulator is not limited"),
     Setting("FSCAI_SPARQL_RESERVED_WORKERS", 1, int, 0,
-            "保留予監理機關之工作行程數：機構與未授權查詢合計至多使用其餘者（至少一個） / workers kept for the "
-            "regulator: institution and public queries together use at most the others (at least one)"),
+            "保留予監理機關之工作行程數：機構查詢合計至多使用其餘者（至少一個） / workers kept for the "
+            "regulator: institutions' queries together use at most the others (at least one)"),
     Setting("FSCAI_SPARQL_WORKER_MEMORY_MB", 2048, int, 0,
             "每一工作行程之記憶體上限（MiB，RLIMIT_DATA：堆積與匿名映射），超過之查詢即中止並回報 503；"
             "0 為不限 / the memory of each worker process in MiB (RLIMIT_DATA: heap and anonymous "

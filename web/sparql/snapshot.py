@@ -48,12 +48,15 @@ class Snapshots:
     def prune(self, in_use: set[str]) -> None:
         """Delete the snapshots neither current nor opened by a worker."""
         with self._lock:
-            keep = set(in_use) | ({str(self._current[1])} if self._current else set())
+            current = str(self._current[1]) if self._current else None
             self._stale = False
             for path in self._root.iterdir():
-                if str(path) not in keep:
+                if str(path) == current:
+                    continue
+                if str(path) in in_use:
+                    self._stale = True  # an old one a worker still holds: look again later
+                else:
                     shutil.rmtree(path, ignore_errors=True)
-                    self._stale = True  # deleted one; others may still be held: look again later
 
     @property
     def stale(self) -> bool:
