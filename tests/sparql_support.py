@@ -214,12 +214,13 @@ TOKENS = {
 }
 
 
-def write_tokens(path: Path) -> Path:
-    """A TOML token file: the regulator's token in clear, the institutions' as SHA-256 digests."""
+def write_tokens(path: Path, tokens: dict[str, str] | None = None) -> Path:
+    """A TOML token file of ``tokens`` (role -> token; default :data:`TOKENS`): the regulator's
+    token in clear, the institutions' as SHA-256 digests."""
     import hashlib
 
-    lines = ["# fscai SPARQL tokens (tests)", "[tokens]"]
-    for role, token in TOKENS.items():
+    lines = ["# fscai tokens (tests)", "[tokens]"]
+    for role, token in (TOKENS if tokens is None else tokens).items():
         key = token if role == "regulator" else "sha256:" + hashlib.sha256(token.encode()).hexdigest()
         lines.append(f'"{key}" = "{role}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -8,15 +8,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import test_load_corpus as corpus
 from click.testing import CliRunner
-from test_load_corpus import CORPUS, catalogue_ntriples
 
 from cli import main
-from mapper.graphs import CATALOGUE_GRAPH
 from mapper.load import LoadError, load_submission
-from mapper.store import open_store
 
 REPO = Path(__file__).resolve().parents[1]
+#: The corpus's fixtures: the real catalogue, and an in-memory store holding it.
+catalogue, store = corpus.catalogue, corpus.store
+CORPUS = corpus.CORPUS
 EXAMPLES = REPO / "data" / "examples"
 OTHER = CORPUS / "preload" / "other-institution.ttl"
 HEAD = """@prefix fsc: <https://w3id.org/fscai/def#> .
@@ -28,19 +29,6 @@ HEAD = """@prefix fsc: <https://w3id.org/fscai/def#> .
 ex:bank a fsc:Institution , owl:NamedIndividual ; fsc:unifiedBusinessNumber "12345675" .
 [] a fsc:Submission ; fsc:submittedBy ex:bank ; dct:issued "{date}"^^xsd:date .
 """
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> bytes:
-    return catalogue_ntriples()
-
-
-@pytest.fixture
-def store(catalogue):
-    store = open_store("memory:")
-    store.replace_graph(CATALOGUE_GRAPH, catalogue)
-    yield store
-    store.close()
 
 
 def submission(tmp_path: Path, date: str = "2025-06-30", extra: str = "", name: str = "bank.ttl") -> Path:

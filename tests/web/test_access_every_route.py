@@ -11,15 +11,14 @@ this test cannot fill fails it.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
-from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlencode
 
 import pytest
 from conftest import example_submissions, make_app
+from sparql_support import write_tokens
 
 from mapper.graphs import CATALOGUE_GRAPH
 from web.store import owner_store
@@ -41,15 +40,9 @@ PATH_VALUES = {
 }
 
 
-def write_token_file(path: Path) -> Path:
-    lines = ["[tokens]"] + [f'"sha256:{hashlib.sha256(t.encode()).hexdigest()}" = "{role}"' for role, t in TOKENS.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    tokens = write_token_file(tmp_path_factory.mktemp("tokens") / "tokens.toml")
+    tokens = write_tokens(tmp_path_factory.mktemp("tokens") / "tokens.toml", TOKENS)
     app = make_app(example_submissions(), TOKENS=str(tokens))
     yield app
     from web import close_app
@@ -235,7 +228,7 @@ def test_login_and_logout_refuse_a_form_from_elsewhere(guarded):
 
 
 def test_a_revoked_token_ends_the_session(tmp_path):
-    tokens = write_token_file(tmp_path / "tokens.toml")
+    tokens = write_tokens(tmp_path / "tokens.toml", TOKENS)
     app = make_app(example_submissions()[:1], TOKENS=str(tokens))
     try:
         client = app.test_client()

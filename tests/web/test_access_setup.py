@@ -9,18 +9,13 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import example_submissions, make_app
+from sparql_support import write_tokens
 
 from cli import main
 from web import close_app
 
 A, B = "83910461", "53728108"
 TOKENS = {"regulator": "regulator-token-setup-tests-0001", A: "bank-token-setup-tests-000000002"}
-
-
-def token_file(path, tokens=TOKENS):
-    lines = ["[tokens]"] + [f'"sha256:{hashlib.sha256(t.encode()).hexdigest()}" = "{role}"' for role, t in tokens.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.10.5", "::"])
@@ -57,7 +52,7 @@ def test_without_a_token_file_the_local_user_has_the_regulators_view(app):
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
-    tokens = token_file(tmp_path_factory.mktemp("proxy") / "tokens.toml")
+    tokens = write_tokens(tmp_path_factory.mktemp("proxy") / "tokens.toml", TOKENS)
     app = make_app(example_submissions(), TOKENS=str(tokens), TRUSTED_PRINCIPAL_HEADER="X-Fscai-Principal")
     yield app
     close_app(app)
@@ -81,7 +76,7 @@ def test_the_proxy_header_is_believed_only_from_the_proxy(proxied):
 
 def test_the_audit_log_has_a_line_for_every_read_and_no_secret(tmp_path):
     log = tmp_path / "audit.jsonl"
-    tokens = token_file(tmp_path / "tokens.toml")
+    tokens = write_tokens(tmp_path / "tokens.toml", TOKENS)
     app = make_app(example_submissions()[:2], TOKENS=str(tokens), AUDIT_LOG=str(log))
     try:
         client = app.test_client()

@@ -22,18 +22,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+import test_browser
 from conftest import example_submissions, make_app
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
-from sparql_support import serving
+from playwright.sync_api import BrowserContext, Page, expect
+from sparql_support import serving, write_tokens
 
 from web.identity import SESSION_KEY
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = REPO / "test-output" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
+#: Chromium launched as the viewer's own browser tests launch it (a module fixture), and where screenshots go.
+browser, SCREENSHOTS = test_browser.browser, test_browser.SCREENSHOTS
 A, B = "83910461", "53728108"  # the bank, the life insurer
 A_NAME, A_NAME_EN = "瀚海商業銀行股份有限公司", "Hanhai Commercial Bank Co., Ltd."
 B_NAME, B_NAME_EN = "永信人壽保險股份有限公司", "Yongxin Life Insurance Co., Ltd."
@@ -46,17 +43,9 @@ UBN_QUERY = "SELECT ?u WHERE { ?i <https://w3id.org/fscai/def#unifiedBusinessNum
 COOKIE = "fscai_session"
 
 
-def write_token_file(path: Path) -> Path:
-    """Every token as its SHA-256 digest, as an administrator writes the file."""
-    lines = ["[tokens]"] + [f'"sha256:{hashlib.sha256(t.encode()).hexdigest()}" = "{role}"'
-                            for role, t in TOKENS.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    tokens = write_token_file(tmp_path_factory.mktemp("tokens") / "tokens.toml")
+    tokens = write_tokens(tmp_path_factory.mktemp("tokens") / "tokens.toml", TOKENS)
     app = make_app(example_submissions(), TOKENS=str(tokens))
     yield app
     from web import close_app
@@ -70,16 +59,6 @@ def server(guarded):
     with serving(guarded) as served:
         assert served.url.startswith("http://127.0.0.1:")
         yield served.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install chromium`", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watch:
