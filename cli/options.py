@@ -32,11 +32,30 @@ class UbnType(click.ParamType):
 
 UBN = UbnType()
 
+
+class InstitutionType(click.ParamType):
+    """An institution named by its 8-digit UBN or its absolute IRI; anything else is a usage error
+    (exit 2) before any query is built from it."""
+
+    name = "UBN|IRI"
+
+    def convert(self, value, param, ctx):
+        from mapper.rq import is_iri
+
+        text = str(value).strip()
+        if (len(text) == 8 and text.isdigit()) or (is_iri(text) and ":" in text):
+            return text
+        self.fail(f"金融機構須以8位數統一編號或其IRI指明 / an institution is named by its 8-digit UBN or its IRI "
+                  f"(e.g. 83910461 or https://bank.example.tw/fscai/bank), got {value!r}", param, ctx)
+
+
+INSTITUTION = InstitutionType()
+
 store_option = click.option(
     "--store", "store_url", envvar="FSCAI_STORE", default=DEFAULT_STORE_URL, show_default=True,
     metavar="URL", help="Store URL (memory:, oxigraph:PATH, sparql+http://...); env FSCAI_STORE.")
 institution_option = click.option(
-    "--institution", metavar="UBN|IRI", default=None,
+    "--institution", metavar="UBN|IRI", default=None, type=INSTITUTION,
     help="Only this institution (its 8-digit UBN or IRI): its newest submission, or a check on FILES.")
 as_of_option = click.option(
     "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import Failure, Refused, opened, pass_layout, store_option
+from cli.options import INSTITUTION, Failure, Refused, opened, pass_layout, store_option
 from mapper.catalogue.ontology import catalogue_graph
 from mapper.layout import Layout
 from mapper.load import Limits, LoadError, catalogue_terms_from_files, parse_submission
@@ -36,7 +36,7 @@ RENDERERS = {"text": render_text, "json": render_json, "ttl": render_turtle}
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
-@click.option("--institution", metavar="IRI|UBN", default=None,
+@click.option("--institution", metavar="IRI|UBN", default=None, type=INSTITUTION,
               help="Validate this institution's newest submission in the store instead of FILES.")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
