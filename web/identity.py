@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     secret = app.config.get("SECRET_KEY")
     if not secret:  # sessions then last as long as the process
         app.config["SECRET_KEY"] = secrets.token_bytes(32)
-    elif len(secret.encode("utf-8") if isinstance(secret, str) else secret) < MIN_SECRET_BYTES:
+    elif len(secret if isinstance(secret, bytes) else str(secret).encode("utf-8")) < MIN_SECRET_BYTES:
         raise ValueError(f"FSCAI_SECRET_KEY: the session key must have at least {MIN_SECRET_BYTES} bytes")
     if app.config.get("SESSION_COOKIE_NAME") in (None, "session"):  # Flask's default: another app's on this host
         app.config["SESSION_COOKIE_NAME"] = "fscai_session"

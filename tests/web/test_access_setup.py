@@ -39,6 +39,13 @@ def test_serve_refuses_a_token_file_that_breaks_the_rules(tmp_path, content, mes
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("key", ["short", "123456"])
+def test_serve_refuses_a_session_key_too_short(tmp_path, key):
+    result = CliRunner().invoke(main, ["serve", "--store", "memory:"], env={"FSCAI_SECRET_KEY": key})
+    assert result.exit_code == 2
+    assert "the session key must have at least 16 bytes" in result.output and "Traceback" not in result.output
+
+
 def test_without_a_token_file_the_local_user_has_the_regulators_view(app):
     client = app.test_client()
     listed = client.get("/api/institutions").get_json()
