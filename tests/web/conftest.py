@@ -8,7 +8,9 @@ institutions (``data/examples/minimal-submission.ttl`` and each directory under
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -52,6 +54,19 @@ def make_app(submissions: list[list[Path]], **config):
     with acting_as(app, Principal(REGULATOR)):
         latest_analyses()  # read every analysis once before the first request
     return app
+
+
+@contextlib.contextmanager
+def app_with_tokens(directory: Path, tokens: dict[str, str], **config) -> Iterator:
+    """:func:`make_app` over every example, with a token file of ``tokens`` (role -> token) written
+    in ``directory``; closed afterwards."""
+    from sparql_support import write_tokens
+
+    app = make_app(example_submissions(), TOKENS=str(write_tokens(directory / "tokens.toml", tokens)), **config)
+    try:
+        yield app
+    finally:
+        close_app(app)
 
 
 @pytest.fixture(scope="session")

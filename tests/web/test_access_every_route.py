@@ -17,7 +17,7 @@ import re
 from urllib.parse import quote, unquote_plus, urlencode
 
 import pytest
-from conftest import example_submissions, make_app
+from conftest import app_with_tokens, example_submissions, make_app
 from sparql_support import write_tokens
 
 from mapper.graphs import CATALOGUE_GRAPH
@@ -42,12 +42,8 @@ PATH_VALUES = {
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    tokens = write_tokens(tmp_path_factory.mktemp("tokens") / "tokens.toml", TOKENS)
-    app = make_app(example_submissions(), TOKENS=str(tokens))
-    yield app
-    from web import close_app
-
-    close_app(app)
+    with app_with_tokens(tmp_path_factory.mktemp("tokens"), TOKENS) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import example_submissions, make_app
+from conftest import app_with_tokens, example_submissions, make_app
 from sparql_support import write_tokens
 
 from cli import main
@@ -59,10 +59,8 @@ def test_without_a_token_file_the_local_user_has_the_regulators_view(app):
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
-    tokens = write_tokens(tmp_path_factory.mktemp("proxy") / "tokens.toml", TOKENS)
-    app = make_app(example_submissions(), TOKENS=str(tokens), TRUSTED_PRINCIPAL_HEADER="X-Fscai-Principal")
-    yield app
-    close_app(app)
+    with app_with_tokens(tmp_path_factory.mktemp("proxy"), TOKENS, TRUSTED_PRINCIPAL_HEADER="X-Fscai-Principal") as app:
+        yield app
 
 
 def test_a_trusted_proxy_names_the_principal(proxied):

@@ -18,19 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import test_browser
-from conftest import example_submissions, make_app
+from conftest import app_with_tokens
 from playwright.sync_api import BrowserContext, Page, expect
-from sparql_support import serving, write_tokens
+from sparql_support import serving
 
 from web.identity import SESSION_KEY
 
-#: Chromium launched as the viewer's own browser tests launch it (a module fixture), and where screenshots go.
-browser, SCREENSHOTS = test_browser.browser, test_browser.SCREENSHOTS
+#: Chromium launched as the viewer's own browser tests launch it (a module fixture), their watch of a page and screenshots.
+browser, Watch, shot = test_browser.browser, test_browser.Watch, test_browser.shot
 A, B = "83910461", "53728108"  # the bank, the life insurer
 A_NAME, A_NAME_EN = "瀚海商業銀行股份有限公司", "Hanhai Commercial Bank Co., Ltd."
 B_NAME, B_NAME_EN = "永信人壽保險股份有限公司", "Yongxin Life Insurance Co., Ltd."
@@ -45,12 +44,8 @@ COOKIE = "fscai_session"
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    tokens = write_tokens(tmp_path_factory.mktemp("tokens") / "tokens.toml", TOKENS)
-    app = make_app(example_submissions(), TOKENS=str(tokens))
-    yield app
-    from web import close_app
-
-    close_app(app)
+    with app_with_tokens(tmp_path_factory.mktemp("tokens"), TOKENS) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +54,6 @@ def server(guarded):
     with serving(guarded) as served:
         assert served.url.startswith("http://127.0.0.1:")
         yield served.url
-
-
-class Watch:
-    """Console errors, uncaught page errors and every request URL of one page. A page answered
-    with an error status (the 404 asked for, the wrong token's 401) makes Chromium log "Failed to
-    load resource"; those are allowed only for the statuses a test names."""
-
-    def __init__(self, page: Page):
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("request", lambda request: self.requests.append(request.url))
-
-    def check(self, base: str, statuses: tuple[int, ...] = ()) -> None:
-        allowed = tuple(f"the server responded with a status of {code}" for code in statuses)
-        unexpected = [e for e in self.errors if not (allowed and "Failed to load resource" in e and any(a in e for a in allowed))]
-        assert unexpected == [], unexpected
-        outside = [url for url in self.requests if not url.startswith(base + "/") and not url.startswith(("data:", "blob:"))]
-        assert outside == [], f"requests left the machine: {outside}"
-        assert self.requests, "no request was seen at all"
-        assert all(urlsplit(url).hostname == "127.0.0.1" for url in self.requests if url.startswith("http"))
 
 
 @pytest.fixture()
@@ -94,14 +67,6 @@ def visit(browser, server):
     watch = Watch(page)
     yield context, page, watch
     context.close()
-
-
-def shot(page: Page, name: str, full_page: bool = True) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def session_cookies(context: BrowserContext, app) -> list[dict]:
@@ -246,7 +211,7 @@ def test_a_browser_signs_in_sees_its_own_through_pages_and_yasgui_and_signs_out(
     status, results = fetch_json(page, "/sparql?query=" + quote(UBN_QUERY, safe=""))
     assert status == 200
     assert not {row["u"]["value"] for row in results["results"]["bindings"]} & {A, B}
-    watch.check(server, statuses=(404,))
+    watch.check(server, statuses=(404,), local=("data:", "blob:"))
 
 
 def test_a_wrong_token_shows_the_bilingual_error_and_sets_no_session(visit, server, guarded):
@@ -280,7 +245,7 @@ def test_a_wrong_token_shows_the_bilingual_error_and_sets_no_session(visit, serv
     page.goto(server + "/")
     assert_shows_no_institution(page)
     assert_public_header(page)
-    watch.check(server, statuses=(401, 404))
+    watch.check(server, statuses=(401, 404), local=("data:", "blob:"))
 
 
 def sign_in_as_a(page: Page, server: str) -> None:
@@ -300,7 +265,7 @@ def test_the_session_cookie_is_named_for_the_app(visit, server, guarded):
     signed = [c for c in context.cookies() if SESSION_KEY in _payload_or_empty(guarded, c)]
     assert len(signed) == 1, context.cookies()
     assert signed[0]["name"] == COOKIE, f"the session cookie is named {signed[0]['name']!r}, not {COOKIE!r}"
-    watch.check(server)
+    watch.check(server, local=("data:", "blob:"))
 
 
 def _payload_or_empty(app, cookie: dict) -> dict:
@@ -323,7 +288,7 @@ def test_yasgui_does_not_tell_a_signed_in_browser_it_reads_the_catalogue_only(vi
     text = state.inner_text()
     assert "僅目錄" not in text and "catalogue only" not in text, (
         f"a browser signed in as institution {A} is told {text!r}, yet its queries read its own graphs")
-    watch.check(server)
+    watch.check(server, local=("data:", "blob:"))
 
 
 CONTRAST = """(button) => {
@@ -348,4 +313,4 @@ def test_the_sign_out_button_is_legible(visit, server):
     ratios = dict(header(page).locator("form.logout button").evaluate(CONTRAST))
     assert set(ratios) == {"button", "en"}
     assert min(ratios.values()) >= 4.5, f"the sign-out button's contrast ratios: {ratios}"
-    watch.check(server)
+    watch.check(server, local=("data:", "blob:"))
