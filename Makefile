@@ -8,7 +8,7 @@ AS_OF  ?= 2026-11-25
 DEMO_STORE ?= oxigraph:.fscai-store
 OUT    ?= out
 
-.PHONY: setup demo test check release bench bench-hostile bench-market bench-virtuoso serve clean
+.PHONY: setup demo test check release bench bench-hostile bench-market bench-viewer bench-virtuoso serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -67,6 +67,12 @@ bench-hostile: setup
 BENCH_MARKET_ARGS ?=
 bench-market: setup
 	$(BIN)/python bench/bench_market.py $(BENCH_MARKET_ARGS)
+
+# Every page of the viewer at real size (issue 18): a 500-system institution in a 100-institution market,
+# served by fscai serve; server time from the audit log, height in Chromium. BENCH_VIEWER_ARGS: e.g.
+# --store-dir /var/tmp/fscai-viewer to keep the store, --baseline REV to serve another revision beside.
+bench-viewer: setup
+	$(BIN)/python bench/bench_viewer.py $(BENCH_VIEWER_ARGS)
 
 # The embedded on-disk store beside a Virtuoso 7.2 server on one market (bench/README.md): load rate
 # of each, named-query timings and whether both answer the same rows. Needs /usr/bin/virtuoso-t.
