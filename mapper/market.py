@@ -3,9 +3,10 @@
 A regulator's market-wide questions (``queries/*.rq``) would otherwise read every verdict and gap of
 every institution. At intake, once a submission is derived, the ``mapper/queries/market-*.rq``
 CONSTRUCTs compute its summary records at the grain of those questions (per chapter and date, per
-measure, per tier and oversight mode, per vendor) and mark it as its institution's newest
-submission (``fsc:NewestSubmission``). They go to one graph per institution, replaced whole in one
-write, so the older submission's entry and records leave in the same transaction.
+measure, per measure and gap kind, per tier and oversight mode, per vendor) and mark it as its
+institution's newest submission (``fsc:NewestSubmission``). They go to one graph per institution,
+replaced whole in one write, so the older submission's entry and records leave in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mapper.rq import engine_query, query_text
 from mapper.store import Store
 
 #: The CONSTRUCT queries that write an institution's market graph, beside its chapter counts.
-MARKET_QUERIES = ("market-entry", "market-adoption", "market-tiers", "market-vendors")
+MARKET_QUERIES = ("market-entry", "market-adoption", "market-tiers", "market-vendors", "market-gaps")
 #: A date's slot in a chapter count's step string: 12 months of 31 days a year, so that a query
 #: finds it with YEAR, MONTH and DAY alone (no date arithmetic, which engines differ on).
 SLOTS_PER_YEAR = 372

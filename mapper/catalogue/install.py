@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 #: The engine's queries whose output is stored at intake: changing one makes every analysis stale.
 DERIVING_QUERIES = ("derivation-rules", "applicability", "gap-records", "market-entry", "market-chapters",
-                    "market-adoption", "market-tiers", "market-vendors")
+                    "market-adoption", "market-tiers", "market-vendors", "market-gaps")
 
 
 def knowledge_version(layout: Layout | None = None) -> str:
