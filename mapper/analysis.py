@@ -28,7 +28,7 @@ from mapper.classify import (
     stamp,
 )
 from mapper.concurrently import concurrently
-from mapper.gaps import Gap, read_gaps
+from mapper.gaps import Gap, GapFilter, read_gaps
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.labels import Label
 from mapper.layout import Layout, project_layout
@@ -102,11 +102,19 @@ class Analysis:
     records: tuple[Gap, ...]
     #: The SHACL validation of the submission, when the analysis was asked to validate it.
     validation: Validation | None = None
+    #: Which gaps a report lists (:attr:`listed`); None: all. The counts ignore it.
+    shown: GapFilter | None = None
 
     @cached_property
     def gaps(self) -> tuple[Gap, ...]:
         """The gap records that hold on the analysis's reference date."""
         return tuple(g for g in self.records if g.holds_on(self.as_of))
+
+    @property
+    def listed(self) -> tuple[Gap, ...]:
+        """The gaps a report lists: :attr:`gaps` that :attr:`shown` keeps. Every count
+        (:meth:`tally`, :meth:`coverage`) is of all :attr:`gaps`, whatever the filter."""
+        return self.gaps if self.shown is None else tuple(g for g in self.gaps if self.shown.keeps(g))
 
     def tally(self, key: Callable[[Statement], Hashable]) -> dict[Hashable, Counts]:
         """The :class:`Counts` of the submission on its reference date, grouped by ``key`` of each
@@ -146,7 +154,16 @@ class Analysis:
         return tuple(v for v in self.classification.verdicts if v.verdict == "undetermined")
 
 
-def intake(store: Store, submission_graph: str, *, work: Store | None = None) -> None:
+#: How many steps :func:`intake` reports to its ``progress`` hook: the workspace, the 3 of
+#: :func:`~mapper.classify.derive`, the stamp, the market records and the commit.
+INTAKE_STEPS = 7
+#: How many :func:`analyse` reports at most: :data:`INTAKE_STEPS` (when it intakes), then reading
+#: the classification and the gaps.
+ANALYSE_STEPS = INTAKE_STEPS + 2
+
+
+def intake(store: Store, submission_graph: str, *, work: Store | None = None,
+           progress: Callable[[str, str], None] | None = None) -> None:
     """What loading a submission does once it is checked: derive its tiers, verdicts and gap records
     into its derived graph (stamped with the knowledge version), then, if it is its institution's
     newest, its market graph of summary records (:mod:`mapper.market`).
@@ -156,14 +173,23 @@ def intake(store: Store, submission_graph: str, *, work: Store | None = None) ->
     there too (the submission itself, a new catalogue: what ``fscai load`` does); then
     ``store.commit`` writes every graph the workspace wrote at once: on the embedded store in one
     transaction, so a crash leaves the store as it was or with the whole load and its analysis.
-    The workspace is closed afterwards (unless it is the store)."""
+    The workspace is closed afterwards (unless it is the store).
+
+    ``progress`` (a progress bar's hook) is called with each step's name as it begins
+    (:data:`INTAKE_STEPS` of them: ``workspace``, ``tiers``, ``applicability``, ``gap-records``,
+    ``stamp``, ``market``, ``commit``) and the submission graph."""
+    step = progress or (lambda name, detail: None)
+    step("workspace", submission_graph)
     if work is None:
         work = store.workspace([CATALOGUE_GRAPH, submission_graph])
     try:
-        derive(work, submission_graph)
+        derive(work, submission_graph, progress=progress)
+        step("stamp", submission_graph)
         stamp(work, submission_graph)  # complete: a derived graph without it (a server's, cut short) is stale
+        step("market", submission_graph)
         if is_newest(store, submission_graph):
             work.replace_graph(market_graph(institution_of(submission_graph)), market_ntriples(work, submission_graph))
+        step("commit", submission_graph)
         store.commit(work)
     finally:
         if work is not store:
@@ -172,7 +198,8 @@ def intake(store: Store, submission_graph: str, *, work: Store | None = None) ->
 
 def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layout | None = None,
             catalogue: Catalogue | None = None, install: bool = True, validate: bool = False,
-            shapes: Graph | None = None, refresh: bool = True) -> Analysis:
+            shapes: Graph | None = None, refresh: bool = True,
+            progress: Callable[[str, str], None] | None = None) -> Analysis:
     """The analysis of one submission already in the store: :func:`intake` it (with ``refresh``
     False, only when its stored analysis is missing or stale), then read its records.
 
@@ -180,7 +207,11 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
     the layout's), at the same time as it is classified: validation reads only the submission and
     the catalogue, classification writes only the derived graph, and both spend most of their time
     in Rust, so on two cores the pair takes little longer than classification alone.
+
+    ``progress`` is called as each step begins: :func:`intake`'s when it intakes, then
+    ``classification`` and ``gaps`` (reading them back): :data:`ANALYSE_STEPS` at most.
     """
+    step = progress or (lambda name, detail: None)
     layout = layout or project_layout()
     if install:
         install_catalogue(store, layout)
@@ -188,8 +219,10 @@ def analyse(store: Store, submission_graph: str, *, as_of: dt.date, layout: Layo
 
     def classified() -> tuple[Classification, tuple[Gap, ...]]:
         if refresh or is_stale(store, submission_graph):
-            intake(store, submission_graph)
+            intake(store, submission_graph, progress=progress)
+        step("classification", submission_graph)
         classification = read_classification(store, submission_graph)
+        step("gaps", submission_graph)
         return classification, read_gaps(store, classification, catalogue)
 
     validation = None

@@ -9,6 +9,7 @@ queried like anything else (by the viewer, by regulators over SPARQL).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from mapper.concurrently import concurrently
 from mapper.graphs import CATALOGUE_GRAPH, KNOWLEDGE_VERSION, derived_graph
@@ -65,16 +66,23 @@ def _graphs(submission_graph: str) -> list[str]:
     return [submission_graph, derived_graph(submission_graph), CATALOGUE_GRAPH]
 
 
-def derive(store: Store, submission_graph: str) -> str:
+def derive(store: Store, submission_graph: str, *, progress: Callable[[str, str], None] | None = None) -> str:
     """Run the tier rules in order, then applicability and the gap records;
-    replace the derived graph. Returns its IRI. :func:`stamp` marks it complete."""
+    replace the derived graph. Returns its IRI. :func:`stamp` marks it complete.
+
+    ``progress`` (a progress bar's hook) is called as each of its 3 steps begins: ``tiers``,
+    ``applicability``, ``gap-records``."""
+    step = progress or (lambda name, detail: None)
     target = derived_graph(submission_graph)
     store.drop_graph(target)
     graphs = _graphs(submission_graph)
+    step("tiers", "")
     rules = store.select(query_text("derivation-rules"), default_graphs=[CATALOGUE_GRAPH])
     for rule in rules:
         store.construct_into(target, str(rule["construct"]), default_graphs=graphs)
+    step("applicability", "")
     store.construct_into(target, query_text("applicability"), default_graphs=graphs)
+    step("gap-records", "")
     store.construct_into(target, query_text("gap-records"), default_graphs=graphs)
     return target
 

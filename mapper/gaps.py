@@ -70,6 +70,33 @@ class Gap:
         return Label(zh, en)
 
 
+@dataclass(frozen=True)
+class GapFilter:
+    """Which gaps a list shows (``fscai gaps --kind/--principle/--subject``): of one of ``kinds``
+    (codes, ``NoEvidence``), in one of ``principles`` (chapter notations, ``2``), about one of
+    ``subjects`` (IRIs); an empty set keeps any. It narrows a list only: the counts stay the
+    submission's (:meth:`mapper.analysis.Analysis.tally` counts every gap).
+
+    >>> GapFilter().keeps(None), GapFilter(kinds=frozenset({"Partial"})).active
+    (True, True)
+    """
+
+    kinds: frozenset[str] = frozenset()
+    principles: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.principles or self.subjects)
+
+    def keeps(self, gap: Gap) -> bool:
+        if not self.active:
+            return True
+        return ((not self.kinds or gap.kind.code in self.kinds)
+                and (not self.principles or gap.chapter.notation in self.principles)
+                and (not self.subjects or gap.subject in self.subjects))
+
+
 def read_gap_kinds(store: Store) -> dict[str, GapKind]:
     kinds = {}
     for row in store.select_values(query_text("gap-kinds"), default_graphs=[CATALOGUE_GRAPH]):

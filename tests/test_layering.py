@@ -35,7 +35,7 @@ LAYERS = (
 )
 #: The report's renderers: each reads the view model (mapper.report.rows), none another renderer.
 RENDERERS = ("mapper.report.text", "mapper.report.json_format", "mapper.report.csv_format",
-             "mapper.report.markdown", "mapper.report.html")
+             "mapper.report.markdown", "mapper.report.html", "mapper.report.xlsx_format")
 #: The store's backends: only the seam (mapper.store and its own modules) opens them.
 BACKENDS = ("mapper.store.embedded", "mapper.store.remote")
 MAX_LINES = 400

@@ -26,7 +26,7 @@ from mapper.layout import project_layout
 from mapper.namespaces import SH
 from mapper.report import FORMATS, render, render_index, render_turtle
 from mapper.report.csv_format import HEADER
-from mapper.report.rows import gap_rows, tier_rows, undetermined_rows
+from mapper.report.rows import gap_groups, gap_rows, tier_rows, undetermined_rows
 from mapper.report.text import display_width, summary_table
 from mapper.validate import Validator, load_shapes
 
@@ -144,15 +144,22 @@ def test_html_is_self_contained_and_says_everything(analyses):
     text = "\n".join(parsed.text)
     for analysis in analyses:
         assert analysis.institution_label.zh in text and analysis.institution_label.en in text
+        details = {row.id: detail for group in gap_groups(analysis) for row, detail in zip(group.rows, group.details)}
         for row, fields in gap_texts(analysis):
-            for field in fields:
+            # what is missing: the kind's explanation (once per kind of gap) and this gap's specifics
+            kind = next(g for g in analysis.gaps if g.id == row.id).kind.missing
+            for field in [f for f in fields if f not in (row.missing_zh, row.missing_en)] + [kind.zh, kind.en]:
                 assert field in text, (row.id, field)
+            detail = details[row.id]
+            assert row.missing_zh.startswith(kind.zh) and row.missing_zh.endswith(detail.zh), row.id
+            assert row.missing_en.startswith(kind.en) and row.missing_en.endswith(detail.en), row.id
+            assert detail.zh in text and detail.en in text, row.id
         for tier in tier_rows(analysis):
             assert tier.explanation.zh in text and tier.explanation.en in text
         for u in undetermined_rows(analysis):
             assert all(label.zh in text and iri in text for iri, label in u.missing_inputs)
-    headings = [t for t in parsed.text if "Gaps by subject" in t or "Undetermined verdicts" in t]
-    assert len(headings) == 2 * len(analyses)
+    headings = [t for t in parsed.text if "Gaps by kind" in t or "Undetermined verdicts" in t]
+    assert len(headings) == 4 * len(analyses)  # each a section's heading and an entry of its contents
 
 
 class PageStructure(HTMLParser):
@@ -168,19 +175,21 @@ class PageStructure(HTMLParser):
         self.tags: list[str] = []
         self.ids: list[str] = []
         self.links: list[tuple[str, str, str]] = []
-        self.rows: list[tuple[list[str], list[str], str]] = []  # (span langs, span classes, text)
+        self.rows: list[tuple[list[str], list[str], str]] = []  # (span langs, row and span classes, text)
         self._row: tuple[list[str], list[str], list[str]] | None = None
+        self.tag_counts: dict[str, int] = {}
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append(tag)
+        self.tag_counts[tag] = self.tag_counts.get(tag, 0) + 1
         if tag not in self.VOID:
             self.open.append(tag)
         if "id" in attributes:
             self.ids.append(attributes["id"])
         self.links += [(tag, name, attributes[name] or "") for name in ("src", "href") if name in attributes]
         if tag == "tr":
-            self._row = ([], [], [])
+            self._row = ([], [attributes.get("class") or ""], [])
         elif tag == "span" and self._row is not None:
             if "lang" in attributes:
                 self._row[0].append(attributes["lang"])
@@ -218,21 +227,32 @@ def well_formed(page: str) -> PageStructure:
 def test_html_report_of_the_bank_is_well_formed_and_self_contained(validated):
     """The bank example's page (validated, so its findings table is rendered too) and its index: the
     markup nests, nothing is fetched or run, every link is an anchor on the page (or, in the index,
-    the report file beside it), and each gap row gives the Traditional Chinese before the English."""
+    the report file beside it), and each gap row gives the Traditional Chinese before the English.
+    The page has contents linking to every section and kind of gap, the sections fold (a
+    <details> each), and a kind's explanation is written once, not once per gap."""
     _, analyses = validated
     bank = next(a for a in analyses if institution_of(a.submission_graph) == "83910461")
-    page = well_formed(render([bank], "html"))
+    html_text = render([bank], "html")
+    page = well_formed(html_text)
     for tag, _, href in page.links:
         assert tag == "a" and href.startswith("#") and href[1:] in page.ids, href
     assert "i83910461" in page.ids and bank.validation.findings
-    gaps = gap_rows(bank)
-    rows = [(langs, text) for langs, classes, text in page.rows if "gap" in classes]
-    assert len(rows) == len(gaps) > 0
-    for (langs, text), gap in zip(rows, gaps):
+    groups = gap_groups(bank)
+    sections = ["summary", "tiers", "gaps", "undetermined", "validation"] + [f"gaps-{g.kind}" for g in groups]
+    targets = {href[1:] for _, _, href in page.links}
+    assert {f"i83910461-{s}" for s in sections} <= targets
+    assert page.tag_counts["details"] == page.tag_counts["summary"] == len(sections)  # a section each
+    assert len(groups) > 1 and sum(len(g.rows) for g in groups) == len(gap_rows(bank))
+    rows = [(langs, text) for langs, classes, text in page.rows if "gap-row" in classes]
+    in_order = [(row, detail) for g in groups for row, detail in zip(g.rows, g.details)]
+    assert len(rows) == len(in_order) > 0
+    for (langs, text), (gap, detail) in zip(rows, in_order):
         assert langs[0] == "zh-Hant" and all(langs[i - 1] == "zh-Hant" for i, lang in enumerate(langs) if lang == "en")
-        for zh, en in ((gap.measure_zh, gap.measure_en), (gap.why_zh, gap.why_en),
-                       (gap.missing_zh, gap.missing_en)):
+        pairs = [(gap.measure_zh, gap.measure_en), (gap.why_zh, gap.why_en)] + ([(detail.zh, detail.en)] * bool(detail.zh))
+        for zh, en in pairs:
             assert text.index(zh) < text.index(en), (gap.id, zh, en)
+    for group in groups:
+        assert html_text.count(group.explanation.en) == 1, group.kind
     name, index = render_index([(bank, "83910461.html")], "html")
     index = well_formed(index)
     assert name == "index.html" and [(tag, href) for tag, _, href in index.links] == [("a", "83910461.html")]
@@ -315,7 +335,7 @@ def test_undetermined_verdicts_show_the_missing_inputs(incomplete):
 def test_unknown_format():
     with pytest.raises(ValueError):
         render([], "pdf")
-    assert set(FORMATS) == {"text", "json", "csv", "md", "html", "ttl"}
+    assert set(FORMATS) == {"text", "json", "csv", "md", "html", "ttl", "xlsx"}
 
 
 # --- the commands ------------------------------------------------------------------------------

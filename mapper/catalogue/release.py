@@ -8,6 +8,7 @@ published as Markdown, JSON and CSV tables beside it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mapper.catalogue.ontology import catalogue_graph
@@ -18,21 +19,31 @@ from mapper.layout import Layout
 SERIALISATIONS = {"ontology.ttl": "turtle", "ontology.nt": "nt", "ontology.jsonld": "json-ld", "ontology.rdf": "xml"}
 
 
-def write_release(layout: Layout, out_dir: Path) -> list[Path]:
-    """Serialise the ontology and its documentation into ``out_dir``; return the files written."""
+#: How many files :func:`write_release` writes (its ``progress`` hook is called before each).
+RELEASE_FILES = len(SERIALISATIONS) + 4
+
+
+def write_release(layout: Layout, out_dir: Path, *, progress: Callable[[str, str], None] | None = None) -> list[Path]:
+    """Serialise the ontology and its documentation into ``out_dir``; return the files written.
+    ``progress`` (a progress bar's hook) is called with ``release`` and each file's name as it
+    begins (:data:`RELEASE_FILES` of them)."""
+    step = progress or (lambda name, detail: None)
     out_dir.mkdir(parents=True, exist_ok=True)
     graph = catalogue_graph(layout)
     written = []
     for name, fmt in SERIALISATIONS.items():
+        step("release", name)
         path = out_dir / name
         graph.serialize(path, format=fmt, encoding="utf-8")
         written.append(path)
     catalogue = read_catalogue(graph)
     for name, text in (("catalogue.json", render_json(catalogue)), ("catalogue.csv", render_csv(catalogue)),
                        ("catalogue.md", render_markdown(catalogue))):
+        step("release", name)
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    step("release", "ontology.html")
     written.append(_write_html(graph, out_dir / "ontology.html"))
     return written
 

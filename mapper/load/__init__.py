@@ -31,7 +31,7 @@ from __future__ import annotations
 from mapper.load.errors import LoadError
 from mapper.load.limits import FORMATS, MAX_NESTING, Limits
 from mapper.load.parse import Submission, parse_submission
-from mapper.load.write import catalogue_terms_from, catalogue_terms_from_files, load_submission
+from mapper.load.write import catalogue_terms_from, catalogue_terms_from_files, load_steps, load_submission
 from mapper.load.xsd import xsd_valid
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Submission",
     "parse_submission",
     "load_submission",
+    "load_steps",
     "catalogue_terms_from",
     "catalogue_terms_from_files",
 

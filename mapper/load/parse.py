@@ -90,7 +90,8 @@ class Submission:
 def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms: frozenset[str],
                      limits: Limits = Limits(),
                      workbook_mapping: Mapping | Callable[[], Mapping] | None = None,
-                     accept: Callable[[list[File], Identity], None] | None = None) -> Submission:
+                     accept: Callable[[list[File], Identity], None] | None = None,
+                     progress: Callable[[str, str], None] | None = None) -> Submission:
     """Read, parse and check every file of one submission; write nothing.
 
     ``catalogue_terms``: the IRIs of the catalogue's subjects (see
@@ -99,6 +100,8 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     called only when an ``.xlsx`` file is met. ``accept``: a last check of the whole submission
     and its identity (who may write it: :func:`mapper.load.ownership.check_ownership`). Raises
     :class:`LoadError` (the first error of each file in ``.errors``) if anything is refused.
+    ``progress`` (a progress bar's hook) is called as each step begins: ``parse`` and the file's
+    name for each file, then ``check`` (identity and ``accept``).
     """
     paths = expand_paths(paths)
     budget = Budget(limits)
@@ -110,7 +113,8 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
     gc.disable()
     try:
         mapping = functools.cache(workbook_mapping if callable(workbook_mapping) else lambda: workbook_mapping)
-        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, mapping, accept)
+        return _parse_all(paths, budget, files, errors, catalogue_terms, limits, mapping, accept,
+                          progress or (lambda name, detail: None))
     finally:
         if collecting:
             gc.enable()
@@ -119,10 +123,12 @@ def parse_submission(paths: Iterable[str | os.PathLike[str]], *, catalogue_terms
 def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: list[LoadError],
                catalogue_terms: frozenset[str], limits: Limits,
                workbook_mapping: Callable[[], Mapping | None],
-               accept: Callable[[list[File], Identity], None] | None = None) -> Submission:
+               accept: Callable[[list[File], Identity], None] | None = None,
+               step: Callable[[str, str], None] = lambda name, detail: None) -> Submission:
     for path in paths:
         if budget.exhausted:
             break
+        step("parse", path.name)
         try:
             f = read_file(path, limits, workbook_mapping)
             if f.fmt == ox.RdfFormat.RDF_XML:
@@ -138,6 +144,7 @@ def _parse_all(paths: list[Path], budget: Budget, files: list[File], errors: lis
     if errors:
         errors[0].errors = tuple(errors)
         raise errors[0]
+    step("check", "")
     identity = identify(files)
     if accept is not None:
         accept(files, identity)

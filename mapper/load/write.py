@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from mapper.load.limits import FORMATS, Limits
 from mapper.load.ownership import check_ownership, rules_from
 from mapper.load.parse import Submission, parse_submission
 from mapper.load.positions import syntax_error
+from mapper.load.read import expand_paths
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapper.store import Store
@@ -31,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
                     catalogue_terms: frozenset[str] | None = None,
                     limits: Limits = Limits(), into: Store | None = None,
-                    submitter: str | None = None, today: datetime.date | None = None) -> Submission:
+                    submitter: str | None = None, today: datetime.date | None = None,
+                    progress: Callable[[str, str], None] | None = None) -> Submission:
     """Check every file (:func:`parse_submission`), then replace the submission's named
     graph in one ``replace_graph`` call. On any error nothing is written.
 
@@ -46,6 +48,9 @@ def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
     ``into``: where to write instead of ``store``, a workspace of it (``store.workspace``) that
     holds the catalogue to check against, for :func:`mapper.analysis.intake` to write the
     submission and its analysis to the store together (``store.commit``).
+
+    ``progress`` (a progress bar's hook) is called as each step begins: :func:`parse_submission`'s,
+    then ``write``; :func:`load_steps` says how many.
     """
     target = store if into is None else into  # where the catalogue is read and the graph written
     if catalogue_terms is None:
@@ -59,9 +64,25 @@ def load_submission(store: Store, paths: Iterable[str | os.PathLike[str]], *,
     rules = rules_from(store, submitter=submitter, catalogue_terms=catalogue_terms, catalogue=target, today=today)
     submission = parse_submission(paths, catalogue_terms=catalogue_terms, limits=limits,
                                   workbook_mapping=lambda: read_mapping(target),
-                                  accept=functools.partial(check_ownership, rules=rules))  # who may write what
+                                  accept=functools.partial(check_ownership, rules=rules),  # who may write what
+                                  progress=progress)
+    if progress:
+        progress("write", submission.graph_iri)
     target.replace_graph(submission.graph_iri, submission.ntriples)
     return submission
+
+
+def load_steps(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """How many steps :func:`load_submission` reports to its ``progress`` hook for ``paths``: one per
+    file (a directory stands for its RDF files), the checks and the write; a bar's total.
+
+    >>> load_steps(["data/examples/bank"]) > 2
+    True
+    """
+    try:
+        return len(expand_paths(paths)) + 2
+    except LoadError:
+        return 2  # refused when loaded, with its message
 
 
 def catalogue_terms_from(store: Store) -> frozenset[str]:

@@ -1,12 +1,13 @@
 """Reports of one or more analyses, by format: a registry of renderers over one view model.
 
 Each format has its own module (:mod:`~mapper.report.text`, :mod:`~mapper.report.json_format`,
-:mod:`~mapper.report.csv_format`, :mod:`~mapper.report.markdown`, :mod:`~mapper.report.html`);
+:mod:`~mapper.report.csv_format`, :mod:`~mapper.report.markdown`, :mod:`~mapper.report.html`,
+:mod:`~mapper.report.xlsx_format`: a workbook, the one format whose document is bytes);
 each reads the rows of :mod:`mapper.report.rows` and none imports another. The SHACL validation
 report is :func:`mapper.validate.render_turtle`'s Turtle.
 
 >>> sorted(FORMATS)
-['csv', 'html', 'json', 'md', 'text', 'ttl']
+['csv', 'html', 'json', 'md', 'text', 'ttl', 'xlsx']
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from rdflib import Graph
 
 from mapper.analysis import Analysis
 from mapper.graphs import institution_of
-from mapper.report import csv_format, html, json_format, markdown, text
+from mapper.report import csv_format, html, json_format, markdown, text, xlsx_format
 
 #: Report format -> file extension.
-FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "html": "html", "ttl": "ttl"}
+FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "html": "html", "ttl": "ttl", "xlsx": "xlsx"}
 #: Format -> the renderer of one document for several analyses.
 RENDERERS = {"text": text.render_gaps_text, "json": json_format.render_json, "csv": csv_format.render_csv,
-             "md": markdown.render_markdown, "html": html.render_html}
+             "md": markdown.render_markdown, "html": html.render_html, "xlsx": xlsx_format.render_xlsx}
 #: Format -> (index file name, the renderer of the index of per-institution files).
 INDEXES = {"html": ("index.html", html.render_index), "md": ("index.md", markdown.render_index),
            "json": ("index.json", json_format.render_index)}
-#: CSV and Turtle reports get a CSV index.
+#: CSV, XLSX and Turtle reports get a CSV index.
 DEFAULT_INDEX = ("index.csv", csv_format.render_index)
 
 
@@ -35,8 +36,8 @@ def as_list(analyses: Analysis | Sequence[Analysis]) -> list[Analysis]:
     return [analyses] if isinstance(analyses, Analysis) else list(analyses)
 
 
-def render(analyses: Analysis | Sequence[Analysis], fmt: str) -> str:
-    """One document in ``fmt`` (text, json, csv, md, html) for all the analyses."""
+def render(analyses: Analysis | Sequence[Analysis], fmt: str) -> str | bytes:
+    """One document in ``fmt`` (text, json, csv, md, html: text; xlsx: bytes) for all the analyses."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(sorted(RENDERERS))}")
     return RENDERERS[fmt](as_list(analyses))
@@ -64,6 +65,6 @@ def file_stem(analysis: Analysis) -> str:
 
 def render_index(entries: Sequence[tuple[Analysis, str]], fmt: str) -> tuple[str, str]:
     """An index of per-institution report files: (file name, content). HTML, Markdown and JSON
-    get an index in their own format; CSV and Turtle get ``index.csv``."""
+    get an index in their own format; CSV, XLSX and Turtle get ``index.csv``."""
     name, renderer = INDEXES.get(fmt, DEFAULT_INDEX)
     return name, renderer(entries)

@@ -98,13 +98,14 @@ def _ref_fields(ref: Ref | None, prefix: str) -> dict[str, str]:
 
 
 def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
-    """Every gap of one analysis as a :class:`GapRow`, in the analysis's order."""
+    """Every gap the analysis lists (:attr:`~mapper.analysis.Analysis.listed`: all, unless a
+    filter narrows the list; the counts stay the submission's) as a :class:`GapRow`, in its order."""
     labels = analysis.classification.labels
     modality = {m.iri: m.modality or "" for m in analysis.catalogue.assessables}
     keyword = {m.iri: m.modal_keyword or "" for m in analysis.catalogue.assessables}
     ubn = institution_of(analysis.submission_graph)
     rows = []
-    for gap in analysis.gaps:
+    for gap in analysis.listed:
         missing = gap.missing
         status = labels(gap.status) if gap.status else Label("", "")
         evidence = gap.evidence_label or Label("", "")
@@ -123,6 +124,44 @@ def gap_rows(analysis: Analysis) -> tuple[GapRow, ...]:
             evidence=gap.evidence or "", evidence_zh=evidence.zh, evidence_en=evidence.en, date=gap.date or "",
         ))
     return tuple(rows)
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """The gaps of one kind: the kind's explanation (what such a gap lacks, from the ontology),
+    said once for the group, and beside each row only what its own text adds (a target date, an
+    evidence document and its review date), so a long list does not repeat one paragraph per gap."""
+
+    kind: str
+    label: Label
+    explanation: Label
+    rows: tuple[GapRow, ...]
+    details: tuple[Label, ...]  # one per row: its "what is missing" beyond the explanation ("" if nothing)
+
+
+def _beyond(text: str, prefix: str) -> str:
+    """What ``text`` says after ``prefix`` (all of it when it does not start so).
+
+    >>> _beyond("缺佐證（目標日 2026-09-30）", "缺佐證"), _beyond("other", "缺佐證")
+    ('（目標日 2026-09-30）', 'other')
+    """
+    return text[len(prefix):].strip() if text.startswith(prefix) else text
+
+
+def gap_groups(analysis: Analysis) -> tuple[GapGroup, ...]:
+    """The listed gaps by kind, in the kinds' order (``fsc:order``); a group's rows keep the
+    analysis's order (by subject)."""
+    kinds, members = {}, {}
+    for gap, row in zip(analysis.listed, gap_rows(analysis)):
+        kinds.setdefault(gap.kind.code, gap.kind)
+        members.setdefault(gap.kind.code, []).append(row)
+    groups = []
+    for code in sorted(kinds, key=lambda c: (kinds[c].order, c)):
+        kind, rows = kinds[code], tuple(members[code])
+        details = tuple(Label(_beyond(r.missing_zh, kind.missing.zh), _beyond(r.missing_en, kind.missing.en))
+                        for r in rows)
+        groups.append(GapGroup(code, kind.label, kind.missing, rows, details))
+    return tuple(groups)
 
 
 def tier_rows(analysis: Analysis) -> tuple[TierRow, ...]:
