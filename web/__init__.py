@@ -2,7 +2,7 @@
 
 >>> app = create_app({"STORE": "memory:", "TESTING": True})
 >>> sorted(bp for bp in app.blueprints)
-['api', 'assets', 'pages', 'session', 'sparql']
+['api', 'assets', 'pages', 'reports', 'session', 'sparql']
 >>> close_app(app)
 """
 
@@ -15,6 +15,7 @@ from flask import Flask
 from web import audit, config, identity, store, views
 from web.assets import bp as assets_bp
 from web.login import bp as login_bp
+from web.report_files import bp as reports_bp
 from web.sparql import bp as sparql_bp
 from web.sparql.service import close_service
 
@@ -30,6 +31,7 @@ def create_app(settings: dict | None = None) -> Flask:
     store.init_app(app)
     views.register(app)
     app.register_blueprint(login_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(assets_bp, url_prefix="/vendor")
     atexit.register(close_app, app)

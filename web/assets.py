@@ -11,6 +11,8 @@ bp = Blueprint("assets", __name__)
 #: The files the pages may load, by the name they use. Anything else is a 404.
 ASSETS = {
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    "elk.bundled.js": "elkjs/lib/elk.bundled.js",
+    "cytoscape-elk.js": "cytoscape-elk/dist/cytoscape-elk.js",
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }

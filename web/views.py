@@ -15,12 +15,13 @@ from typing import Callable
 from flask import Blueprint, Flask, abort, jsonify, render_template, request
 
 from mapper.analysis import NotAnalysed
-from web.records import catalogue, home, subjects, trace
+from web.records import catalogue, gaps, history, home, market, search, subjects, trace
 from web.records.common import NotFound
 
 ERRORS = {
     400: ("請求不完整", "Bad request"),
     401: ("未授權", "Unauthorized"),
+    403: ("無權檢視", "Forbidden"),
     404: ("找不到", "Not found"),
     500: ("伺服器錯誤", "Server error"),
     503: ("暫時無法提供", "Unavailable"),
@@ -67,14 +68,17 @@ ROUTES = (
     Route("/catalogue", "catalogue", catalogue.catalogue_tree, "catalogue.html"),
     Route("/principle/<notation>", "principle", catalogue.principle, "principle.html"),
     Route("/section/<notation>", "section", catalogue.section, "section.html"),
-    Route("/measure/<notation>", "measure", catalogue.measure, "measure.html"),
+    Route("/measure/<notation>", "measure", catalogue.measure, "measure.html", (_arg("institution"),)),
     Route("/institution/<ubn>", "institution", subjects.institution, "institution.html"),
+    Route("/institution/<ubn>/history", "history", history.history, "history.html"),
+    Route("/institution/<ubn>/changes", "changes", history.changes, "changes.html", (_arg("from"), _arg("to"))),
     Route("/system", "system", subjects.system, "system.html", (_iri,)),
     Route("/vendor", "vendor", subjects.vendor, "vendor.html", (_iri,)),
     Route("/evidence", "evidence", subjects.evidence, "evidence.html", (_iri,)),
-    Route("/gaps", "gaps", subjects.gap_list, query=(_arg("institution"), _arg("kind"))),
+    Route("/gaps", "gaps", gaps.gap_list, "gaps.html", (_arg("institution"),)),
     Route("/trace", "trace", trace.trace, "trace.html", (_iri, _depth)),
-    Route("/search", "search", trace.search, "search.html", (_text("q"),)),
+    Route("/search", "search", search.search, "search.html", (_text("q"), _arg("kind"))),
+    Route("/market", "market", market.dashboard, "market.html", (_arg("principle"), _arg("kind"))),
 )
 
 
@@ -85,6 +89,8 @@ def _built(route: Route, values: dict):
         abort(404, description=str(missing))
     except NotAnalysed as pending:
         abort(503, description=str(pending))
+    except PermissionError as refused:  # a page only some principals may see (the market dashboard)
+        abort(403, description=str(refused))
 
 
 def _page_view(route: Route):

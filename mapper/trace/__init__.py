@@ -41,12 +41,15 @@ import networkx as nx  # noqa: F401 (doctest)
 from mapper.trace.build import build_trace, trace_store
 from mapper.trace.facts import EvidenceRecord, StatementRecord, SubmissionFacts, read_facts, read_statements
 from mapper.trace.questions import (
+                                    LAYERS,
                                     DependentSystem,
                                     MeasureGaps,
                                     TraceNode,
                                     VendorDependents,
                                     explain_gap,
                                     gap_nodes,
+                                    group_of,
+                                    layer_of,
                                     most_missing,
                                     subgraph_for,
                                     to_cytoscape_json,
@@ -54,6 +57,6 @@ from mapper.trace.questions import (
                                     vendor_dependents,
 )
 
-__all__ = ["DependentSystem", "EvidenceRecord", "MeasureGaps", "StatementRecord", "SubmissionFacts", "TraceNode",
-           "VendorDependents", "build_trace", "explain_gap", "gap_nodes", "most_missing", "read_facts",
-           "read_statements", "subgraph_for", "to_cytoscape_json", "trace_node", "trace_store", "vendor_dependents"]
+__all__ = ["LAYERS", "DependentSystem", "EvidenceRecord", "MeasureGaps", "StatementRecord", "SubmissionFacts", "TraceNode",
+           "VendorDependents", "build_trace", "explain_gap", "gap_nodes", "group_of", "layer_of", "most_missing",
+           "read_facts", "read_statements", "subgraph_for", "to_cytoscape_json", "trace_node", "trace_store", "vendor_dependents"]

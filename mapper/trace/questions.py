@@ -145,6 +145,31 @@ def most_missing(trace: nx.DiGraph, top: int = 10) -> tuple[MeasureGaps, ...]:
                  for m in ranked[:top])
 
 
+#: The drawing's layers, top to bottom, by a node's kind: principle → section → measure → subject
+#: (institution, system, vendor) → evidence | gap.
+LAYERS = {"principle": 0, "chapter": 0, "section": 1, "measure": 2, "institution": 3, "system": 3, "vendor": 3,
+          "subject": 3, "evidence": 4, "gap": 4}
+
+
+def layer_of(kind: str | None) -> int:
+    """The layer of a node of ``kind`` (:data:`LAYERS`; a kind not named there is a subject's)."""
+    return LAYERS.get(kind or "", LAYERS["subject"])
+
+
+def group_of(trace: nx.DiGraph, node: str) -> str | None:
+    """The principle (or chapter) a node of the guideline's side belongs to: a principle itself, a
+    section's or measure's chapter, a gap's measure's chapter; ``None`` for subjects and evidence."""
+    data = trace.nodes[node]
+    kind = data["kind"]
+    if kind in ("principle", "chapter"):
+        return node
+    if kind in ("section", "measure"):
+        return data.get("chapter")
+    if kind == "gap" and data.get("measure") in trace:
+        return trace.nodes[data["measure"]].get("chapter")
+    return None
+
+
 def gap_nodes(trace: nx.DiGraph) -> list[str]:
     """Every gap node id, in insertion order."""
     return [n for n, kind in trace.nodes(data="kind") if kind == "gap"]

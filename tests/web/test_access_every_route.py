@@ -36,6 +36,8 @@ PATH_VALUES = {
     ("static", "filename"): ["fscai.css", "trace.js"],
     ("assets.asset", "name"): ["cytoscape.min.js"],
     ("sparql.library_query", "name"): ["institutions"],
+    # the text formats (the walk reads bodies as text); xlsx is the same lookup (tests/web/test_downloads.py)
+    ("reports.institution_report", "fmt"): ["csv", "json", "html"],
     "ubn": [A, B],
 }
 
@@ -111,6 +113,7 @@ def attacks(secrets: dict[str, set[str]]) -> list[dict[str, str]]:
     ]
     probes = sorted(secrets["probes"])
     return ([{}] + [{"iri": iri} for iri in probes]
+            + [{"institution": B, "format": "csv"}, {"format": "json"}]  # a list's download (issue 18)
             + [{"institution": B}, {"institution": B, "chapter": "2", "stage": "S1"}, {"q": label}, {"q": B},
                {"iri": probes[0], "depth": "3"}] + [{"query": q} for q in queries])
 

@@ -51,11 +51,9 @@ def test_institution(client):
     kinds = {k["kind"]: k for k in found["gaps_by_kind"]}
     assert set(kinds) == {"NoStatement", "NoEvidence", "EvidenceReviewOverdue", "PlannedOverdue", "Partial"}
     assert sum(k["count"] for k in kinds.values()) == found["gaps"]
-    # the mature bank's few unanswered measures are listed; the early securities firm's are counted per subject
-    assert kinds["NoStatement"]["gaps"] and not kinds["NoStatement"]["by_subject"]
-    early = {k["kind"]: k for k in get(client, "/api/institution/66482035")["gaps_by_kind"]}
-    assert early["NoStatement"]["by_subject"] and not early["NoStatement"]["gaps"]
-    overdue = kinds["EvidenceReviewOverdue"]["gaps"]
+    # each kind links to its gap list (issue 18): the list's twin holds the gaps themselves
+    assert kinds["NoStatement"]["list_url"] == f"/gaps?institution={BANK}&kind=NoStatement"
+    overdue = get(client, f"/api/gaps?institution={BANK}&kind=EvidenceReviewOverdue")["list"]["rows"]
     assert all(bilingual(g["why"]) and bilingual(g["missing"]) for g in overdue)
     assert AUDIT_REPORT in {g["evidence"]["iri"] for g in overdue}
     credit = next(s for s in found["system_list"] if s["iri"] == CREDIT)
@@ -115,7 +113,7 @@ def test_measure(client):
 
 
 def test_system(client):
-    found = get(client, "/api/system?iri=" + quote(CREDIT))
+    found = get(client, "/api/system?iri=" + quote(CREDIT) + "&gaps.per=500&measures.per=500")  # every row, unpaged
     assert [f["notation"] for f in found["factors"]] == ["R1", "R2", "R3", "R4", "R5", "R6"]
     assert all(bilingual(f["level"]["label"]) for f in found["factors"])
     tier = found["tier"]
@@ -133,7 +131,7 @@ def test_system(client):
 
 
 def test_vendor(client):
-    found = get(client, "/api/vendor?iri=" + quote(SKYDOME))
+    found = get(client, "/api/vendor?iri=" + quote(SKYDOME) + "&oversight.per=50")  # every institution, unpaged
     assert {i["ubn"] for i in found["institutions"]} == {"53728108", "66482035", BANK}
     assert CHATBOT in {s["iri"] for s in found["systems"]}
     assert {b["institution"]["ubn"] for b in found["by_institution"]} == {"53728108", "66482035", BANK}
@@ -153,14 +151,15 @@ def test_evidence(client):
 
 
 def test_gaps(client, app):
-    found = get(client, f"/api/gaps?institution={BANK}")
+    """The gap list's twin is one page of it; ``format=json`` gives every row as the reports write them."""
+    found = get(client, f"/api/gaps?institution={BANK}&format=json")
     with app.app_context():
         analysis = next(a for a in latest_analyses() if f"/{BANK}/" in a.submission_graph)
-    assert len(found) == len(analysis.gaps)
+    assert len(found) == len(analysis.gaps) == get(client, f"/api/gaps?institution={BANK}")["list"]["total"]
     assert {"id", "measure_notation", "gap_kind", "why_zh", "why_en", "missing_zh", "missing_en"} <= set(found[0])
-    overdue = get(client, f"/api/gaps?institution={BANK}&kind=EvidenceReviewOverdue")
-    assert overdue and {g["gap_kind"] for g in overdue} == {"EvidenceReviewOverdue"}
-    assert len(get(client, "/api/gaps")) > len(found)
+    overdue = get(client, f"/api/gaps?institution={BANK}&kind=EvidenceReviewOverdue")["list"]["rows"]
+    assert overdue and {g["kind"] for g in overdue} == {"EvidenceReviewOverdue"}
+    assert len(get(client, "/api/gaps?format=json")) > len(found)
     get(client, "/api/gaps?institution=00000000", 404)
 
 
@@ -181,12 +180,14 @@ def test_trace(client):
 
 
 def test_search(client):
-    found = get(client, "/api/search?q=" + quote("救濟"))
-    assert "2.1.3" in [m["notation"] for m in found["measures"]]
-    assert get(client, "/api/search?q=Skydome")["vendors"][0]["iri"] == SKYDOME
-    assert get(client, "/api/search?q=chatbot")["systems"][0]["iri"] == CHATBOT
+    def hits(q: str, kind: str) -> list[dict]:
+        return next(g["hits"] for g in get(client, "/api/search?q=" + quote(q))["groups"] if g["kind"] == kind)
+
+    assert "2.1.3" in [m["notation"] for m in hits("救濟", "measure")]
+    assert hits("Skydome", "vendor")[0]["url"] == "/vendor?iri=" + SKYDOME
+    assert hits("chatbot", "system")[0]["url"] == "/system?iri=" + CHATBOT
     empty = get(client, "/api/search?q=")
-    assert empty["measures"] == [] and empty["systems"] == []
+    assert empty["groups"] == [] and empty["total"] == 0
 
 
 @pytest.mark.parametrize("url", [

@@ -149,7 +149,9 @@ def test_analyst_walks_from_home_to_a_gaps_evidence(page, server):
     expect(gap_row).to_contain_text("佐證資料已逾其下次檢視日")
     shot(page, "05-system", full_page=False)
 
-    # the gap's trace: the path principle → section → measure → system → gap, and the drawing
+    # the gap's trace: the path principle → section → measure → system → gap, and the drawing (no console warning)
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     gap_row.locator("a.trace-link").click()
     page.wait_for_url(re.compile(r"/trace\?iri=urn(:|%3A)fscai(:|%3A)gap(:|%3A)EvidenceReviewOverdue(:|%3A)2\.1\.6"))
     expect(page.locator("ol.path li")).to_have_count(5)
@@ -162,12 +164,12 @@ def test_analyst_walks_from_home_to_a_gaps_evidence(page, server):
     assert drawn == expected == 6  # principle, section, measure, system, gap, its overdue evidence
     gap_style = page.evaluate("(() => { const g = cy.nodes('[kind = \"gap\"]'); "
                               "return [g.length, g.style('shape'), g.style('background-color')]; })()")
-    assert gap_style == [1, "diamond", "rgb(229,57,53)"]  # gaps drawn distinctly: red diamonds
+    assert gap_style == [1, "diamond", "rgb(213,94,0)"]  # gaps drawn distinctly: Okabe–Ito vermillion diamonds
     expect(page.locator("#cy-status")).to_contain_text("drew 6 nodes")
     page.locator("#cy").scroll_into_view_if_needed()
     shot(page, "06-trace-gap", full_page=False)
 
-    # a click on the evidence node opens its page
+    # a click on the evidence node highlights it; its panel's link opens its page
     target = page.evaluate("""(() => {
         const node = cy.nodes('[kind = "evidence"]')[0];
         const box = document.getElementById('cy').getBoundingClientRect();
@@ -176,6 +178,9 @@ def test_analyst_walks_from_home_to_a_gaps_evidence(page, server):
     })()""")
     assert target["id"] == AML_VALIDATION
     page.mouse.click(target["x"], target["y"])
+    page.wait_for_function(f"document.getElementById('cy').dataset.picked === {AML_VALIDATION!r}")
+    assert "/trace?" in page.url and warnings == []
+    page.locator("#trace-open").click()
     page.wait_for_url(re.compile(r"/evidence\?iri=.*ev-aml-validation$"))
     expect(page.locator("h1")).to_contain_text("佐證資料")
     expect(page.locator("dl.facts")).to_contain_text("已逾檢視日")
@@ -187,10 +192,14 @@ def test_analyst_walks_from_home_to_a_gaps_evidence(page, server):
 
 def test_trace_of_a_system_draws_every_node_and_clicking_a_measure_opens_it(page, server):
     page, watch = page
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     page.goto(f"{server}/trace?iri={quote(CHATBOT)}")
     page.wait_for_function(DRAWN)
-    counts = page.evaluate("[cy.nodes().length, cy.edges().length, cy.nodes('[kind = \"gap\"]').length,"
-                           " cy.nodes('[?focus]').id()]")
+    page.locator("button[data-collapse=none]").first.click()  # it starts collapsed: 115 nodes
+    page.wait_for_function(DRAWN)
+    counts = page.evaluate("[cy.nodes().not('.hidden').length, cy.edges().not('.meta').length,"
+                           " cy.nodes('[kind = \"gap\"]').length, cy.nodes('[?focus]').id()]")
     expected = page.evaluate("fetch(document.getElementById('cy').dataset.src).then(r => r.json())"
                              ".then(d => [d.node_count, d.edge_count])")
     assert counts[:2] == expected and counts[0] > 50 and counts[2] >= 1  # the mature bank's chatbot: one gap (2.3.1)
@@ -205,7 +214,10 @@ def test_trace_of_a_system_draws_every_node_and_clicking_a_measure_opens_it(page
         return {x: box.left + at.x, y: box.top + at.y};
     })()""")
     page.mouse.click(target["x"], target["y"])
+    page.wait_for_function("(document.getElementById('cy').dataset.picked || '').endsWith('measure-2.1.3')")
+    page.locator("#trace-open").click()
     page.wait_for_url(re.compile(r"/measure/2\.1\.3$"))
+    assert warnings == []
     expect(page.locator("blockquote.guideline")).to_contain_text("提供救濟管道")
     watch.check(server)
 
@@ -216,7 +228,7 @@ def test_search_and_a_bilingual_catalogue_in_the_browser(page, server):
     page.fill("header form.search input[name=q]", "救濟")
     page.press("header form.search input[name=q]", "Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
-    page.locator('ul.results-measures a[href="/measure/2.1.3"]').click()
+    page.locator('ul.results-measure a[href="/measure/2.1.3"]').click()
     page.wait_for_url(re.compile(r"/measure/2\.1\.3$"))
     page.locator("nav a[href='/catalogue']").click()
     page.wait_for_url(re.compile(r"/catalogue$"))

@@ -71,7 +71,7 @@ def _faces(store_url: str, as_of: str) -> dict[str, collections.Counter]:
             for row in grid["rows"]:
                 for cell in row["cells"]:
                     matrix[(ubn, cell["chapter"], cell["stage"])] += cell["gaps"]
-            api_rows += [{"ubn": ubn, **g} for g in client.get(f"/api/gaps?institution={ubn}").get_json()]
+            api_rows += [{"ubn": ubn, **g} for g in client.get(f"/api/gaps?institution={ubn}&format=json").get_json()]
         faces["matrix"] = matrix
         faces["/api/gaps"] = _pairs([{"ubn": r["ubn"], "chapter": r["principle_notation"], "stage": r["stage_notation"],
                                       "measure": r["measure_notation"], "subject": r["subject"]} for r in api_rows],

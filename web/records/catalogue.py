@@ -10,16 +10,21 @@ from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref, Statement
 from mapper.namespaces import FSC
 from web.analyses import catalogue, latest_analyses
+from web.downloads import table_of
 from web.facts import submission_facts
+from web.listing import Filter, Spec, show
 from web.records.common import (
     NotFound,
+    analyses_for,
     conformance_record,
     gap_record,
     institution_ref,
+    kind_label,
     lab,
     ref,
     statements_by_pair,
     subject_ref,
+    ubn_of,
     verdict_label,
 )
 
@@ -106,12 +111,14 @@ def subject_kinds(analysis: Analysis) -> dict[str, str]:
     return kinds
 
 
-def applications(measure_iri: str, analysis: Analysis) -> tuple[list[dict], int]:
-    """Where one measure applies (or cannot be decided) in one submission, with status and gaps;
-    and how many subjects it does not apply to."""
+def applications(measure_iri: str, analysis: Analysis) -> tuple[list[tuple], int]:
+    """Where one measure applies (or cannot be decided) in one submission, as list items
+    (analysis, verdict, subject kinds, its gaps); and how many subjects it does not apply to."""
     kinds = subject_kinds(analysis)
-    statements = statements_by_pair(analysis)
-    gaps = [g for g in analysis.gaps if g.measure.iri == measure_iri]
+    gaps: dict[str, list] = {}
+    for g in analysis.gaps:
+        if g.measure.iri == measure_iri:
+            gaps.setdefault(g.subject, []).append(g)
     found, not_applying = [], 0
     for verdict in analysis.classification.verdicts:
         if verdict.measure != measure_iri:
@@ -119,29 +126,55 @@ def applications(measure_iri: str, analysis: Analysis) -> tuple[list[dict], int]
         if verdict.verdict == "does-not-apply":
             not_applying += 1
             continue
-        labels = analysis.classification.labels
-        found.append({
-            "institution": institution_ref(analysis),
-            "subject": subject_ref(verdict.subject, kinds.get(verdict.subject, "subject"), analysis),
-            "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why),
-            "missing_inputs": [{"iri": i, "label": lab(labels(i))} for i in verdict.missing_inputs],
-            "statements": [conformance_record(s, analysis) for s in statements.get((measure_iri, verdict.subject), [])],
-            "gaps": [gap_record(g, analysis) for g in gaps if g.subject == verdict.subject],
-        })
+        found.append((analysis, verdict, kinds.get(verdict.subject, "subject"), gaps.get(verdict.subject, [])))
     return found, not_applying
 
 
-def measure(notation: str) -> dict:
+def application_record(item: tuple) -> dict:
+    """One subject a measure applies to (or may): its verdict, statements, evidence and gaps."""
+    analysis, verdict, kind, gaps = item
+    labels = analysis.classification.labels
+    statements = statements_by_pair(analysis).get((verdict.measure, verdict.subject), [])
+    return {
+        "institution": institution_ref(analysis), "subject": subject_ref(verdict.subject, kind, analysis),
+        "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why),
+        "missing_inputs": [{"iri": i, "label": lab(labels(i))} for i in verdict.missing_inputs],
+        "statements": [conformance_record(s, analysis) for s in statements],
+        "gaps": [gap_record(g, analysis) for g in gaps],
+    }
+
+
+def _application_spec(notation: str) -> Spec:
+    columns = [("ubn", lambda i: ubn_of(i[0])), ("institution", lambda i: lab(i[0].institution_label)),
+               ("subject", lambda i: i[1].subject), ("subject_kind", lambda i: i[2]),
+               ("subject_label", lambda i: lab(i[0].classification.labels(i[1].subject))),
+               ("verdict", lambda i: i[1].verdict), ("why", lambda i: lab(i[1].why)),
+               ("gaps", lambda i: " ".join(g.kind.code for g in i[3]))]
+    return Spec(name=f"measure-{notation}-subjects", per=25, table=lambda items: table_of(items, columns),
+                sorts={"institution": lambda i: ubn_of(i[0]), "subject": lambda i: (i[2] != "institution", i[1].subject),
+                       "verdict": lambda i: i[1].verdict, "gaps": lambda i: len(i[3])},
+                filters={"institution": Filter(lambda i: ubn_of(i[0]), lambda i: lab(i[0].institution_label)),
+                         "verdict": Filter(lambda i: i[1].verdict, lambda i: verdict_label(i[1].verdict)),
+                         "subject_kind": Filter(lambda i: i[2], lambda i: kind_label(i[2]))})
+
+
+def measure(notation: str, ubn: str | None = None) -> dict:
+    """A measure, and the subjects it applies to (of one institution with ``institution=UBN``),
+    listed as the URL asks; the counts are of every subject in scope, whatever the filters."""
     found = next((m for m in catalogue().assessables if m.notation == notation), None)
     if found is None:
         raise NotFound(f"no measure {notation}")
-    subjects, not_applying = [], 0
-    for analysis in latest_analyses():
+    items, not_applying = [], 0
+    for analysis in analyses_for(ubn):
         listed, skipped = applications(found.iri, analysis)
-        subjects.extend(listed)
+        items.extend(listed)
         not_applying += skipped
-    subjects.sort(key=lambda s: (s["institution"]["ubn"], s["subject"]["kind"] != "institution", s["subject"]["iri"]))
-    return {**guideline_statement(found), "applies_to": subjects, "does_not_apply": not_applying,
-            "gaps": sum(len(s["gaps"]) for s in subjects),
+    items.sort(key=lambda i: (ubn_of(i[0]), i[2] != "institution", i[1].subject))
+    listed = show(_application_spec(notation), items, application_record)
+    gaps = sum(len(i[3]) for i in items)
+    return {**guideline_statement(found), "institution": ubn, "applies_to_list": listed, "applies_to": listed["rows"],
+            "applies": sum(1 for i in items if i[1].verdict == "applies"),
+            "undetermined": sum(1 for i in items if i[1].verdict == "undetermined"),
+            "does_not_apply": not_applying, "gaps": gaps,
+            "gaps_url": url_for("pages.gaps", measure=notation, institution=ubn),
             "trace_url": url_for("pages.trace", iri=found.iri)}
-

@@ -3,7 +3,6 @@ and conformance statements as plain JSON-ready dicts, and :class:`NotFound`."""
 
 from __future__ import annotations
 
-
 from flask import url_for
 
 from mapper.analysis import Analysis

@@ -9,12 +9,16 @@ from flask import current_app, url_for
 
 from mapper.analysis import Counts, CoverageCell, sum_cells
 from mapper.catalogue.records import Ref, sort_key
+from mapper.namespaces import FSC
 from mapper.report.rows import NO_STAGE
 from web.analyses import catalogue, market_answers, unanalysed
 from web.config import as_of
+from web.downloads import table_of
+from web.listing import Filter, Spec, show
 from web.records.common import (
     NotFound,
     analyses_for,
+    lab,
     measure_ref,
     principles,
     ref,
@@ -51,6 +55,9 @@ def market_summaries() -> list[dict]:
             "applicable": applicable, "evidenced": applicable - gaps, "gaps": gaps, "undetermined": undetermined,
             "gaps_by_principle": {p["notation"]: int(per_chapter[p["notation"]]["gaps"]) if p["notation"] in per_chapter
                                   else 0 for p in principles()},
+            "gaps_urls": {p["notation"]: url_for("pages.gaps", institution=ubn, principle=p["notation"])
+                          for p in principles()},
+            "gaps_url": url_for("pages.gaps", institution=ubn),
             "matrix_url": url_for("pages.matrix", institution=ubn),
         })
     return summaries
@@ -97,8 +104,22 @@ def matrix(ubn: str | None = None) -> dict:
             "total": _cell_record(_sum(cells, "*", "*"), ubn)}
 
 
+def _measure_spec(chapter: str, stage: str) -> Spec:
+    columns = [("measure", lambda x: x["notation"]), ("label", lambda x: x["label"]),
+               ("modality", lambda x: x["modality"]), *((k, lambda x, k=k: x[k]) for k in COUNTED),
+               ("gaps_by_kind", lambda x: " ".join(f"{k['kind']}={k['count']}" for k in x["gaps_by_kind"]))]
+    return Spec(name=f"matrix-{chapter}-{stage}-measures", per=50, table=lambda items: table_of(items, columns),
+                sorts={"measure": lambda x: sort_key(x["notation"]), **{k: (lambda x, k=k: x[k]) for k in COUNTED}},
+                filters={"modality": Filter(lambda x: x["modality"], lambda x: x["modality_label"])})
+
+
+#: The counts of a measure in a matrix cell's list, as :class:`mapper.analysis.Counts` names them.
+COUNTED = ("applicable", "evidenced", "gaps", "gap_records", "undetermined", "does_not_apply")
+
+
 def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
-    """One cell's measures, each with its applicable, evidenced, gap and undetermined counts."""
+    """One cell's measures, each with its applicable, evidenced, gap and undetermined counts, each
+    count of gaps linking to the gap list it counts."""
     rows = {p["notation"]: p for p in principles()}
     columns = {c["notation"]: c for c in stage_columns()}
     if chapter not in rows or stage not in columns:
@@ -110,16 +131,23 @@ def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
     for analysis in analyses:
         for iri, n in analysis.tally(lambda m: m.iri).items():
             counts[iri] = counts.get(iri, Counts()) + n
-    listed = []
+    kinds = {g.kind.code: g.kind for a in analyses for g in a.gaps}
+    words = catalogue().vocabulary
+    items = []
     for m in sorted(measures, key=lambda m: sort_key(m.notation)):
         c = counts.get(m.iri, Counts())
-        listed.append({**measure_ref(Ref(m.iri, m.notation, m.label)), "modality": m.modality,
-                       "applicable": c.applicable, "evidenced": c.evidenced, "gaps": c.gaps,
-                       "gap_records": c.gap_records, "undetermined": c.undetermined,
-                       "does_not_apply": c.does_not_apply, "gaps_by_kind": dict(c.by_kind)})
+        gaps_url = url_for("pages.gaps", measure=m.notation, institution=ubn or None)
+        items.append({**measure_ref(Ref(m.iri, m.notation, m.label)), "modality": m.modality,
+                      "modality_label": lab(words.label(str(FSC[m.modality]))) if m.modality else None,
+                      **{k: getattr(c, k) for k in COUNTED}, "gaps_url": gaps_url if c.gaps else None,
+                      "gaps_by_kind": [{"kind": k, "kind_label": lab(kinds[k].label), "count": n,
+                                        "url": url_for("pages.gaps", measure=m.notation, kind=k, institution=ubn or None)}
+                                       for k, n in sorted(c.by_kind, key=lambda kv: kinds[kv[0]].order)]})
+    listed = show(_measure_spec(chapter, stage), items, lambda x: x)
     cells = [c for a in analyses for c in a.coverage()]
     return {"institution": ubn, "chapter": rows[chapter], "stage": columns[stage],
-            "cell": _cell_record(_sum(cells, chapter, stage), ubn), "measures": listed,
+            "cell": _cell_record(_sum(cells, chapter, stage), ubn), "measures_list": listed, "measures": listed["rows"],
+            "gaps_url": url_for("pages.gaps", principle=chapter, stage=stage, institution=ubn or None),
             "matrix_url": url_for("pages.matrix", institution=ubn or None)}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import asdict
 
 from flask import url_for
 from rdflib import Literal
@@ -11,10 +10,12 @@ from rdflib import Literal
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref, sort_key
 from mapper.namespaces import FSC
-from mapper.report.rows import gap_rows, tier_rows
+from mapper.report.rows import tier_rows
 from mapper.trace import vendor_dependents
 from web.analyses import latest_analyses
+from web.downloads import table_of
 from web.facts import current_trace, properties, select_about, submission_facts, valid_iri
+from web.listing import Filter, Spec, show
 from web.records.catalogue import subject_kinds
 from web.records.common import (
     NotFound,
@@ -28,12 +29,12 @@ from web.records.common import (
     statements_by_pair,
     subject_ref,
     term,
+    ubn_of,
     verdict_label,
 )
+from web.records.gaps import gap_page, items_of
 
 DCT = "http://purl.org/dc/terms/"
-#: A gap kind with more gaps than this is shown as counts per subject (the API lists them all).
-GAP_LIST_LIMIT = 60
 TRAITS = ("generativeAI", "openGenerativeAI", "criticalSystem", "amlOrFraudUse", "customerFacing",
           "personalDataUse", "vendorProvided")
 
@@ -72,24 +73,44 @@ def _owner(iri: str, found) -> tuple[Analysis, dict]:
 
 
 def _gaps_by_kind(analysis: Analysis, ubn: str) -> list[dict]:
-    """The gaps grouped by kind; a kind with more than GAP_LIST_LIMIT is counted per subject."""
+    """The gap records per kind, each count linking to the gap list it counts (per kind of subject too)."""
     grouped: dict[str, list] = defaultdict(list)
     for gap in analysis.gaps:
         grouped[gap.kind.code].append(gap)
     found = []
     for code, gaps in sorted(grouped.items(), key=lambda kv: kv[1][0].kind.order):
         kind = gaps[0].kind
-        entry = {"kind": code, "label": lab(kind.label), "missing": lab(kind.missing), "count": len(gaps),
-                 "by_subject_kind": dict(Counter(g.subject_kind for g in gaps)),
-                 "list_url": url_for("api.gaps", institution=ubn, kind=code), "gaps": [], "by_subject": []}
-        if len(gaps) <= GAP_LIST_LIMIT:
-            entry["gaps"] = [gap_record(g, analysis) for g in gaps]
-        else:
-            per_subject = Counter((g.subject, g.subject_kind) for g in gaps)
-            entry["by_subject"] = [{**subject_ref(iri, kind_, analysis), "count": n}
-                                   for (iri, kind_), n in per_subject.most_common()]
-        found.append(entry)
+        per_kind = Counter(g.subject_kind for g in gaps)
+        found.append({"kind": code, "label": lab(kind.label), "missing": lab(kind.missing), "count": len(gaps),
+                      "by_subject_kind": dict(per_kind),
+                      "list_url": url_for("pages.gaps", institution=ubn, kind=code),
+                      "subject_kind_urls": {k: url_for("pages.gaps", institution=ubn, kind=code, subject_kind=k)
+                                            for k in per_kind}})
     return found
+
+
+def _system_spec(ubn: str) -> Spec:
+    columns = [("system", lambda i: i[0].system), ("label", lambda i: lab(i[0].system_label)),
+               ("declared", lambda i: lab(i[0].declared)), ("derived", lambda i: lab(i[0].derived)),
+               ("effective", lambda i: lab(i[0].effective)), ("agrees", lambda i: i[0].agrees),
+               ("score", lambda i: i[0].score), ("gaps", lambda i: i[2]), ("undetermined", lambda i: i[3]),
+               ("vendors", lambda i: " ".join(i[4]))]
+    return Spec(name=f"institution-{ubn}-systems", prefix="systems.", per=20, table=lambda items: table_of(items, columns),
+                sorts={"name": lambda i: i[0].system_label.zh, "declared": lambda i: i[0].declared.en,
+                       "derived": lambda i: i[0].derived.en, "score": lambda i: i[0].score,
+                       "gaps": lambda i: i[2], "undetermined": lambda i: i[3]},
+                filters={"tier": Filter(lambda i: _local(i[1].effective), lambda i: lab(i[0].effective))})
+
+
+def _vendor_spec(ubn: str) -> Spec:
+    columns = [("vendor", lambda i: i[0]), ("label", lambda i: lab(i[3])), ("systems", lambda i: i[1]),
+               ("gaps", lambda i: i[2])]
+    return Spec(name=f"institution-{ubn}-vendors", prefix="vendors.", per=20, table=lambda items: table_of(items, columns),
+                sorts={"name": lambda i: i[3].zh, "systems": lambda i: i[1], "gaps": lambda i: i[2]})
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri else None
 
 
 def institution(ubn: str) -> dict:
@@ -101,26 +122,55 @@ def institution(ubn: str) -> dict:
     vendors_of = defaultdict(list)
     for system, vendor in facts.vendor_links:
         vendors_of[system].append(vendor)
-    systems = [{
-        **subject_ref(row.system, "system", analysis), "declared": lab(row.declared), "derived": lab(row.derived),
-        "agrees": row.agrees, "score": row.score, "gaps": gaps_by_subject.get(row.system, 0),
-        "undetermined": undetermined.get(row.system, 0),
-        "vendors": [subject_ref(v, "vendor", analysis) for v in sorted(vendors_of[row.system])],
-    } for row in tier_rows(analysis)]
+    systems = [(row, tier, gaps_by_subject.get(row.system, 0), undetermined.get(row.system, 0),
+                sorted(vendors_of[row.system])) for row, tier in zip(tier_rows(analysis), analysis.classification.tiers)]
+
+    def system_record(item) -> dict:
+        row, _, gaps, undecided, vendors = item
+        return {**subject_ref(row.system, "system", analysis), "declared": lab(row.declared),
+                "derived": lab(row.derived), "agrees": row.agrees, "score": row.score, "gaps": gaps,
+                "gaps_url": url_for("pages.gaps", institution=ubn, subject=row.system) if gaps else None,
+                "undetermined": undecided, "vendors": [subject_ref(v, "vendor", analysis) for v in vendors]}
+
     users = Counter(v for _, v in facts.vendor_links)
-    vendors = [{**subject_ref(v, "vendor", analysis), "systems": users.get(v, 0), "gaps": gaps_by_subject.get(v, 0)}
-               for v in facts.vendors]
+    labels = analysis.classification.labels
+    vendors = [(v, users.get(v, 0), gaps_by_subject.get(v, 0), labels(v)) for v in facts.vendors]
+
+    def vendor_record(item) -> dict:
+        v, used, gaps, _ = item
+        return {**subject_ref(v, "vendor", analysis), "systems": used, "gaps": gaps,
+                "gaps_url": url_for("pages.gaps", institution=ubn, subject=v) if gaps else None}
+
+    system_list = show(_system_spec(ubn), systems, system_record)
+    vendor_list = show(_vendor_spec(ubn), vendors, vendor_record)
     return {**institution_summary(analysis), "type": _terms(props, str(FSC.institutionType), analysis),
             "governance": _terms(props, str(FSC.governanceRole), analysis),
             "policies": [{**term(str(p), analysis), "url": url_for("pages.evidence", iri=str(p))}
                          for p in props.get(str(FSC.policy), ())],
             "training": _terms(props, str(FSC.training), analysis),
-            "system_list": systems, "vendor_list": vendors, "gaps_by_kind": _gaps_by_kind(analysis, ubn),
+            "systems_list": system_list, "vendors_list": vendor_list,
+            # the page's rows, under the names the API had before lists were paged
+            "system_list": system_list["rows"], "vendor_list": vendor_list["rows"],
+            "gaps_by_kind": _gaps_by_kind(analysis, ubn),
             "institution_gaps": gaps_by_subject.get(analysis.institution, 0),
+            "institution_gaps_url": url_for("pages.gaps", institution=ubn, subject=analysis.institution),
+            "gaps_url": url_for("pages.gaps", institution=ubn),
             "trace_url": url_for("pages.trace", iri=analysis.institution)}
 
 
 # --- AI system -------------------------------------------------------------------------------
+
+
+def _measure_spec() -> Spec:
+    columns = [("measure", lambda r: r["measure"]["notation"]), ("label", lambda r: r["measure"]["label"]),
+               ("stage", lambda r: r["stage"]), ("why", lambda r: r["why"]),
+               ("status", lambda r: "; ".join(s["status"]["label"]["en"] for s in r["statements"] if s["status"])),
+               ("gaps", lambda r: " ".join(g["kind"] for g in r["gaps"]))]
+    return Spec(name="measures", prefix="measures.", per=8, table=lambda items: table_of(items, columns),
+                sorts={"measure": lambda r: sort_key(r["measure"]["notation"]),
+                       "stage": lambda r: r["stage_notation"],
+                       "gaps": lambda r: len(r["gaps"])},
+                filters={"stage": Filter(lambda r: r["stage_notation"], lambda r: r["stage"])})
 
 
 def system(iri: str) -> dict:
@@ -142,7 +192,7 @@ def system(iri: str) -> dict:
             continue
         record = {"measure": measure_ref(Ref(measure.iri, measure.notation, measure.label)),
                   "stage": lab(measure.stage.label) if measure.stage else None,
-                  "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why)}
+                  "stage_notation": measure.stage.notation if measure.stage else "-", "verdict": verdict.verdict, "verdict_label": verdict_label(verdict.verdict), "why": lab(verdict.why)}
         if verdict.verdict == "undetermined":
             record["missing_inputs"] = [{"iri": i, "label": lab(labels(i))} for i in verdict.missing_inputs]
             undetermined.append(record)
@@ -154,6 +204,9 @@ def system(iri: str) -> dict:
     key = lambda r: sort_key(r["measure"]["notation"])  # noqa: E731
     traits = {name: {"label": lab(labels(str(FSC[name]))), "value": props[str(FSC[name])][0].toPython()}
               for name in TRAITS if str(FSC[name]) in props}
+    ubn = institution_ref(analysis)["ubn"]
+    gap_list = gap_page(items_of([analysis], lambda g: g.subject == iri), prefix="gaps.", per=10)
+    measure_list = show(_measure_spec(), sorted(applicable, key=key), lambda r: r)
     return {
         **subject_ref(iri, "system", analysis), "institution": institution_ref(analysis),
         "purpose": _text(props.get(str(FSC.purpose))),
@@ -163,9 +216,19 @@ def system(iri: str) -> dict:
                  "score": tier.score, "agrees": tier.agrees, "explanation": lab(tier.explanation),
                  "missing_factors": [lab(f) for f in tier.missing_factors]},
         "vendors": [subject_ref(str(v), "vendor", analysis) for v in props.get(str(FSC.usesVendor), ())],
-        "measures": sorted(applicable, key=key), "undetermined": sorted(undetermined, key=key),
-        "gaps": [gap_record(g, analysis) for g in gaps], "trace_url": url_for("pages.trace", iri=iri),
+        "measures_list": measure_list, "measures": measure_list["rows"], "applicable": len(applicable),
+        "undetermined": sorted(undetermined, key=key),
+        "gaps_list": gap_list, "gaps": gap_list["rows"], "gap_count": len(gaps),
+        "gaps_by_kind": _kinds_of(gaps, lambda code: url_for("pages.gaps", institution=ubn, subject=iri, kind=code)),
+        "gaps_url": url_for("pages.gaps", institution=ubn, subject=iri), "trace_url": url_for("pages.trace", iri=iri),
     }
+
+
+def _kinds_of(gaps, url) -> list[dict]:
+    """The gaps' kinds in order, each with its count, its explanation and the link to its list."""
+    counts = Counter(g.kind for g in gaps)
+    return [{"kind": k.code, "kind_label": lab(k.label), "missing": lab(k.missing), "count": n, "url": url(k.code)}
+            for k, n in sorted(counts.items(), key=lambda kv: kv[0].order)]
 
 
 # --- vendor ----------------------------------------------------------------------------------
@@ -189,8 +252,27 @@ def _oversight(iri: str, analysis: Analysis) -> dict:
         })
     rows.sort(key=lambda r: (r["property"]["label"]["en"], r["iri"]))
     services = [str(s) for s in properties(iri, analysis).get(str(FSC.service), ())]
-    return {"institution": institution_ref(analysis), "services": sorted(services), "oversight": rows,
-            "gaps": [gap_record(g, analysis) for g in analysis.gaps if g.subject == iri]}
+    gaps = [gap_record(g, analysis) for g in analysis.gaps if g.subject == iri]
+    return {"institution": institution_ref(analysis), "services": sorted(services), "oversight": rows, "gaps": gaps,
+            "gaps_url": url_for("pages.gaps", institution=ubn_of(analysis), subject=iri) if gaps else None}
+
+
+def _vendor_systems_spec() -> Spec:
+    columns = [("system", lambda s: s["iri"]), ("label", lambda s: s["label"]),
+               ("ubn", lambda s: s["institution"]["ubn"] if s["institution"] else None),
+               ("institution", lambda s: s["institution"]["label"] if s["institution"] else None),
+               ("measures", lambda s: s["measures"]), ("gaps", lambda s: s["gaps"])]
+    ubn = lambda s: s["institution"]["ubn"] if s["institution"] else None  # noqa: E731
+    return Spec(name="vendor-systems", per=25, table=lambda items: table_of(items, columns),
+                sorts={"name": lambda s: s["label"]["zh"] if s["label"] else s["iri"], "institution": ubn,
+                       "measures": lambda s: s["measures"], "gaps": lambda s: s["gaps"]},
+                filters={"institution": Filter(ubn, lambda s: s["institution"]["label"] if s["institution"] else None)})
+
+
+def _oversight_spec() -> Spec:
+    return Spec(name="vendor-oversight", prefix="oversight.", per=2, table=lambda items: table_of(items, (
+        ("ubn", lambda b: b[1]), ("institution", lambda b: lab(b[0].institution_label)))),
+        sorts={"institution": lambda b: b[1]})
 
 
 def vendor(iri: str) -> dict:
@@ -208,15 +290,18 @@ def vendor(iri: str) -> dict:
         systems.append({"iri": dep.system.id, "label": lab(dep.system.label),
                         "url": url_for("pages.system", iri=dep.system.id),
                         "institution": institution_ref(owner) if owner else None, "gaps": dep.gaps,
-                        "measures": len(dep.measures)})
-    engaged = [a for a in analyses if iri in submission_facts(a).vendors]
+                        "gaps_url": url_for("pages.gaps", institution=ubn_of(owner), subject=dep.system.id)
+                        if owner and dep.gaps else None, "measures": len(dep.measures)})
+    engaged = [(a, ubn_of(a)) for a in analyses if iri in submission_facts(a).vendors]
+    system_list = show(_vendor_systems_spec(), systems, lambda s: s)
+    oversight = show(_oversight_spec(), engaged, lambda b: _oversight(iri, b[0]))
     return {
         "iri": iri, "kind": "vendor", "label": lab(dependents.vendor.label), "url": url_for("pages.vendor", iri=iri),
-        "systems": systems, "institutions": [institution_ref(by_iri[i.id]) for i in dependents.institutions
-                                             if i.id in by_iri],
+        "systems_list": system_list, "systems": system_list["rows"], "system_count": len(systems),
+        "institutions": [institution_ref(by_iri[i.id]) for i in dependents.institutions if i.id in by_iri],
         "measures": [measure_ref(Ref(m.id, m.notation or "", m.label)) for m in dependents.measures],
         "vendor_measures": [measure_ref(Ref(m.id, m.notation or "", m.label)) for m in dependents.vendor_measures],
-        "vendor_gaps": dependents.vendor_gaps, "by_institution": [_oversight(iri, a) for a in engaged],
+        "vendor_gaps": dependents.vendor_gaps, "oversight_list": oversight, "by_institution": oversight["rows"],
         "trace_url": url_for("pages.trace", iri=iri),
     }
 
@@ -271,13 +356,3 @@ def evidence(iri: str) -> dict:
         "sha256": _first(props, str(FSC.sha256)), "statements": statements, "cited_by": others,
         "gaps": [gap_record(g, analysis) for g in analysis.gaps if g.evidence == iri],
     }
-
-
-# --- gaps ------------------------------------------------------------------------------------
-
-
-def gap_list(ubn: str | None, kind: str | None = None) -> list[dict]:
-    """Every gap of one institution (or all), of one kind (or all), flat, as the reports write them."""
-    return [asdict(row) for analysis in analyses_for(ubn) for row in gap_rows(analysis)
-            if kind in (None, row.gap_kind)]
-

@@ -1,18 +1,21 @@
-"""The trace drawing's data (Cytoscape.js elements with each node's page) and search."""
+"""The trace drawing's data (Cytoscape.js elements with each node's page); search is web/records/search.py."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import networkx as nx
 from flask import url_for
 
-from mapper.catalogue.records import Ref, sort_key
-from mapper.trace import explain_gap, to_cytoscape_json
-from web.analyses import catalogue, latest_analyses
-from web.facts import current_trace, submission_facts, valid_iri
-from web.records.common import NotFound, institution_ref, kind_label, lab, measure_ref, subject_ref
+from mapper.catalogue.records import sort_key
+from mapper.trace import explain_gap, group_of, layer_of, to_cytoscape_json
+from web.facts import current_trace, valid_iri
+from web.records.common import NotFound, kind_label, lab
 
 #: The drawing stays readable (and the browser fast) up to this many nodes; the nearest are kept.
 MAX_NODES = 250
+#: Above this many nodes the drawing starts with every principle collapsed, and the page says what is hidden.
+COLLAPSE_ABOVE = 80
 _KIND_RANK = {"gap": 0, "measure": 1, "system": 2, "vendor": 3, "evidence": 4, "institution": 5,
               "section": 6, "principle": 7, "chapter": 7}
 
@@ -37,11 +40,15 @@ def _short(text: str, width: int) -> str:
 
 
 def caption(data: dict) -> str:
-    notation = data.get("notation")
-    if data.get("kind") == "gap":
-        return f"{data.get('gap_label_zh', '')} {notation}\n{_short(data.get('gap_label_en', ''), 28)}"
-    prefix = f"{notation} " if notation and data.get("kind") != "gap" else ""
-    return f"{prefix}{_short(data.get('label_zh', ''), 14)}\n{_short(data.get('label_en', ''), 28)}"
+    """The drawing's short caption (the tooltip and panel give the full labels): a measure's notation
+    and the start of its name, a gap's kind and measure, anything else both labels cut short."""
+    notation, kind = data.get("notation"), data.get("kind")
+    if kind == "gap":
+        return f"{_short(data.get('gap_label_zh', ''), 9)} {notation}\n{_short(data.get('gap_label_en', ''), 18)}"
+    if kind == "measure":
+        return f"{notation}\n{_short(data.get('label_zh', ''), 7)}"
+    prefix = f"{notation} " if notation else ""
+    return f"{prefix}{_short(data.get('label_zh', ''), 9)}\n{_short(data.get('label_en', ''), 18)}"
 
 
 def _within(trace: nx.DiGraph, iri: str, depth: int) -> dict[str, int]:
@@ -70,9 +77,37 @@ def _neighbourhood(trace: nx.DiGraph, iri: str, depth: int) -> tuple[nx.DiGraph,
         return trace.subgraph(keep), 0
     distance = _within(trace, iri, depth)
     if len(distance) <= MAX_NODES:
-        return trace.subgraph(distance), 0
+        return trace.subgraph(_with_context(trace, set(distance))), 0
     ranked = sorted(distance, key=lambda n: (distance[n], _KIND_RANK.get(trace.nodes[n]["kind"], 9), n))
-    return trace.subgraph(ranked[:MAX_NODES]), len(distance) - MAX_NODES
+    return trace.subgraph(_with_context(trace, set(ranked[:MAX_NODES]))), len(distance) - MAX_NODES
+
+
+def _with_context(trace: nx.DiGraph, keep: set[str]) -> set[str]:
+    """``keep`` with the section and principle of each of its measures and the principle of each of
+    its gaps: the guideline's side the drawing is layered and grouped by (beyond MAX_NODES)."""
+    context = set()
+    for node in keep:
+        data = trace.nodes[node]
+        if data["kind"] == "measure":
+            context.update(n for n in (data.get("section"), data.get("chapter")) if n)
+        context.add(group_of(trace, node))
+    return keep | {n for n in context if n and n in trace}
+
+
+def _groups(trace: nx.DiGraph, sub: nx.DiGraph, focus: str) -> list[dict]:
+    """The principles a drawing can collapse, with how many nodes each hides (its sections, measures
+    and gaps; never the focus): the page's and trace.js's one definition of a group."""
+    size = Counter(g for n in sub if n != focus and (g := group_of(trace, n)) not in (None, n) and g in sub)
+    heads = sorted(size, key=lambda g: (sort_key(trace.nodes[g].get("notation") or "0"), g))
+    return [{"id": g, "notation": trace.nodes[g].get("notation"), "size": size[g],
+             "label": {"zh": trace.nodes[g]["label_zh"], "en": trace.nodes[g]["label_en"]}} for g in heads]
+
+
+def _kinds(nodes: list[dict]) -> list[dict]:
+    """The kinds drawn, top layer first, with their labels and counts (the page's kind filters)."""
+    count = Counter(n["kind"] for n in nodes)
+    return [{"kind": k, "label": kind_label(k), "count": count[k], "layer": layer_of(k)}
+            for k in sorted(count, key=lambda k: (layer_of(k), -_KIND_RANK.get(k, 9)))]
 
 
 def trace(iri: str, depth: int = 1) -> dict:
@@ -93,6 +128,10 @@ def trace(iri: str, depth: int = 1) -> dict:
         data["url"] = node_url(data["id"], data)
         data["caption"] = caption(data)
         data["focus"] = data["id"] == iri
+        data["layer"] = layer_of(data["kind"])
+        data["group"] = group_of(graph, data["id"])
+        label = kind_label(data["kind"]) or {"zh": data["kind"], "en": data["kind"]}
+        data["kind_label_zh"], data["kind_label_en"] = label["zh"], label["en"]
         nodes.append({"id": data["id"], "kind": data["kind"], "kind_label": kind_label(data["kind"]),
                       "label": {"zh": data["label_zh"], "en": data["label_en"]}, "notation": data.get("notation"),
                       "url": data["url"]})
@@ -104,56 +143,13 @@ def trace(iri: str, depth: int = 1) -> dict:
             path.append({"id": step.id, "kind": step.kind, "kind_label": kind_label(step.kind),
                          "label": lab(step.label), "notation": step.notation, "why": lab(step.why),
                          "missing": lab(step.missing), "url": node_url(step.id, graph.nodes[step.id])})
+    groups = [] if path else _groups(graph, sub, iri)
+    collapsed = sub.number_of_nodes() > COLLAPSE_ABOVE and bool(groups)
     return {"iri": iri, "kind": focus["kind"], "kind_label": kind_label(focus["kind"]),
             "label": {"zh": focus["label_zh"], "en": focus["label_en"]}, "url": node_url(iri, focus),
             "depth": depth, "elements": elements, "nodes": nodes,
             "node_count": sub.number_of_nodes(), "edge_count": sub.number_of_edges(), "left_out": left_out,
-            "path": path, "data_url": url_for("api.trace", iri=iri, depth=depth)}
-
-
-# --- search ----------------------------------------------------------------------------------
-
-LIMIT = 50
-
-
-def _matches(q: str, *texts: str | None) -> bool:
-    q = q.casefold()
-    return any(t and q in t.casefold() for t in texts)
-
-
-def search(q: str) -> dict:
-    """Measures by notation or words of either label; institutions, AI systems, vendors and
-    evidence by name (or UBN, or IRI)."""
-    q = (q or "").strip()
-    found = {"q": q, "measures": [], "institutions": [], "systems": [], "vendors": [], "evidence": []}
-    if not q:
-        return found
-    for m in catalogue().measures:
-        if m.notation.startswith(q) or _matches(q, m.label.zh, m.label.en):
-            found["measures"].append({**measure_ref(Ref(m.iri, m.notation, m.label)), "principle": lab(m.chapter.label),
-                                      "stage": lab(m.stage.label) if m.stage else None})
-    seen_vendors, seen_evidence = set(), set()
-    for analysis in latest_analyses():
-        labels = analysis.classification.labels
-        inst = institution_ref(analysis)
-        if _matches(q, inst["ubn"], analysis.institution_label.zh, analysis.institution_label.en):
-            found["institutions"].append(inst)
-        for tier in analysis.classification.tiers:
-            label = labels(tier.system)
-            if _matches(q, label.zh, label.en, tier.system):
-                found["systems"].append({**subject_ref(tier.system, "system", analysis), "institution": inst})
-        facts = submission_facts(analysis)
-        for v in facts.vendors:
-            label = labels(v)
-            if v not in seen_vendors and _matches(q, label.zh, label.en, v):
-                seen_vendors.add(v)
-                found["vendors"].append(subject_ref(v, "vendor", analysis))
-        for statement in facts.statements:
-            for ev in statement.evidence:
-                if ev.iri not in seen_evidence and _matches(q, ev.label.zh, ev.label.en):
-                    seen_evidence.add(ev.iri)
-                    found["evidence"].append({**subject_ref(ev.iri, "evidence", analysis), "institution": inst})
-    for key in ("measures", "institutions", "systems", "vendors", "evidence"):
-        found[f"{key}_total"] = len(found[key])
-        found[key] = found[key][:LIMIT]
-    return found
+            "path": path, "data_url": url_for("api.trace", iri=iri, depth=depth),
+            "kinds": _kinds(nodes), "groups": groups, "collapse_above": COLLAPSE_ABOVE, "collapsed": collapsed,
+            "hidden": sum(g["size"] for g in groups) if collapsed else 0,
+            "hidden_groups": len(groups) if collapsed else 0}
