@@ -5,16 +5,16 @@ ontology, the rules and the deriving queries). After an edit to the Turtle, or a
 another tool, this re-derives what is stale: every institution's newest submission whose
 stamp differs from the catalogue's, or all of them with ``--all``.
 
-Exit codes: 0 done; 1 the store failed.
+A progress bar on stderr (on a terminal) counts the steps of every analysis, one institution
+included. Exit codes (:class:`cli.options.ExitCode`): 0 done; 3 the store unavailable.
 """
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from cli.options import opened, pass_layout, store_option
+from cli.progress import steps
 
 
 @click.command("analyse")
@@ -23,21 +23,15 @@ from cli.options import opened, pass_layout, store_option
 @pass_layout
 def analyse_command(layout, store_url: str, everything: bool) -> None:
     """分析 / Analyse the newest submissions whose stored analysis is missing or stale."""
-    from tqdm import tqdm
-
-    from mapper.analysis import intake, refresh_stale
+    from mapper.analysis import INTAKE_STEPS, intake, stale_graphs
+    from mapper.catalogue.install import install_catalogue
     from mapper.graphs import latest_graphs
 
-    def bar(graphs):
-        return tqdm(graphs, desc="分析 / analysing", unit="institution", file=sys.stderr,
-                    disable=len(graphs) < 2, leave=False)
-
     with opened(store_url) as store:
-        graphs = refresh_stale(store, layout, progress=bar)
-        if everything:
-            rest = [g for g in latest_graphs(store.graphs()) if g not in graphs]
-            for graph in bar(rest):
-                intake(store, graph)
-            graphs += rest
+        install_catalogue(store, layout)
+        graphs = latest_graphs(store.graphs()) if everything else stale_graphs(store)
+        with steps("分析 / analysing", len(graphs) * INTAKE_STEPS) as progress:
+            for graph in graphs:
+                intake(store, graph, progress=progress)
     click.echo(f"fscai: 已分析 {len(graphs)} 個機構之最新申報 / analysed {len(graphs)} institution(s)' "
                f"newest submission", err=True)

@@ -3,8 +3,9 @@
 ``fscai export oscal --out DIR`` writes the catalogue as an OSCAL catalog and, for each institution
 analysed (FILES, ``--institution``, or every institution's newest submission in the store), its
 assessment results and plan of action and milestones. ``fscai export ciso-assistant`` writes the
-catalogue as a CISO Assistant framework library. Exit codes: 0 written; 2 unusable input or bad
-usage; 1 the store failed.
+catalogue as a CISO Assistant framework library. FILES are read within the loader's limits
+(``--max-file-bytes`` ...). Exit codes (:class:`cli.options.ExitCode`): 0 written; 2 unusable
+input or bad usage; 3 the store unavailable.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from pathlib import Path
 import click
 
 from cli.analysed import analysed, read_catalogue_cached
-from cli.options import as_of_option, files_argument, institution_option, pass_layout, store_option, write_output
+from cli.options import (
+    as_of_option,
+    files_argument,
+    institution_option,
+    limits_options,
+    pass_layout,
+    store_option,
+    write_output,
+)
 
 
 @click.group("export")
@@ -32,9 +41,10 @@ def export() -> None:
               help="Directory to write the OSCAL JSON files into (made if missing).")
 @click.option("--catalogue-only", is_flag=True, default=False,
               help="Write only the catalog, read no store.")
+@limits_options
 @pass_layout
 def export_oscal(layout, files: tuple[Path, ...], institution: str | None, store_url: str,
-                 as_of: dt.datetime | None, out: Path, catalogue_only: bool) -> None:
+                 as_of: dt.datetime | None, out: Path, catalogue_only: bool, limits) -> None:
     """OSCAL JSON: catalog.json, and per institution assessment-results-UBN.json and poam-UBN.json.
 
     FILES: one institution's submission, loaded into the store first; without FILES, the newest
@@ -45,7 +55,7 @@ def export_oscal(layout, files: tuple[Path, ...], institution: str | None, store
     catalogue = read_catalogue_cached(layout)
     analyses: list = []
     if not catalogue_only:
-        with analysed(layout, files, institution, store_url, as_of) as (_, found):
+        with analysed(layout, files, institution, store_url, as_of, limits=limits) as (_, found):
             analyses = list(found)
     for path in write_oscal(catalogue, analyses, out):
         click.echo(f"已寫入 / wrote {path}", err=True)

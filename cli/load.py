@@ -1,7 +1,8 @@
 """``fscai load`` and ``fscai graphs``: put a submission in the store, list what is there.
 
-Exit codes: 0 loaded; 2 refused (each error on its own line on stderr, ``FILE:LINE:COL:
-cause``) or bad usage; 1 the store failed.
+Exit codes (:class:`cli.options.ExitCode`): 0 loaded; 2 refused (each error on its own line on
+stderr, ``FILE:LINE:COL: cause``) or bad usage; 3 the store unavailable. A progress bar on stderr
+(on a terminal) names each step: parsing each file, the checks, the analysis.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 from cli.options import UBN, limits_options, opened, pass_layout, store_option
+from cli.progress import steps
 from mapper.load import Limits
 
 
@@ -34,18 +36,20 @@ def load_command(layout, files: tuple[Path, ...], institution: str, store_url: s
     version changed). The analysis (tiers, verdicts, gap records, summaries) is written
     at once, so every later reader only reads.
     """
-    from mapper.analysis import intake
+    from mapper.analysis import INTAKE_STEPS, intake
     from mapper.catalogue.install import install_catalogue
     from mapper.graphs import CATALOGUE_GRAPH
-    from mapper.load import load_submission
+    from mapper.load import load_steps, load_submission
 
-    with opened(store_url) as store:
+    with opened(store_url) as store, steps("載入 / loading", 1 + load_steps(files) + INTAKE_STEPS) as progress:
         # Written in a workspace first (in memory for an on-disk store), then to the store at once
         # by intake: a refused load or a crash leaves the store as it was, never half a load.
+        progress("catalogue")
         work = store.workspace([CATALOGUE_GRAPH])
         install_catalogue(work, layout)
-        submission = load_submission(store, files, limits=limits, into=work, submitter=institution)
-        intake(store, submission.graph_iri, work=work)
+        submission = load_submission(store, files, limits=limits, into=work, submitter=institution,
+                                     progress=progress)
+        intake(store, submission.graph_iri, work=work, progress=progress)
     click.echo(f"{submission.graph_iri}\t{submission.triples} triples")
 
 

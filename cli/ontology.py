@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from cli.options import pass_layout
+from cli.options import ExitCode, pass_layout
+from cli.progress import steps
 from mapper.catalogue.gates import run_gates
 from mapper.catalogue.ontology import catalogue_graph
 from mapper.catalogue.reasoner import JavaMissing, hermit_check
-from mapper.catalogue.release import write_release
+from mapper.catalogue.release import RELEASE_FILES, write_release
 
 
 @click.group("ontology")
@@ -25,7 +26,7 @@ def ontology() -> None:
 def check(layout, reasoner: bool) -> None:
     """Run every gate: SHACL shapes and *-violation queries under ontology/checks/, then HermiT.
 
-    Exit 0 when all pass, 1 when a gate fails, 2 when a gate cannot run (no Java).
+    Exit 0 when all pass, 1 when a gate fails, 3 when a gate cannot run (no Java).
     """
     graph = catalogue_graph(layout)
     failed = False
@@ -40,11 +41,11 @@ def check(layout, reasoner: bool) -> None:
             result = hermit_check(graph)
         except JavaMissing as error:
             click.echo(str(error), err=True)
-            sys.exit(2)
+            sys.exit(ExitCode.UNAVAILABLE)
         status = "通過 / pass" if result.passed else "失敗 / FAIL"
         click.echo(f"{status:<24} OWL 2 DL (HermiT, {result.seconds:.1f} s): {result.explanation}")
         failed |= not result.passed
-    sys.exit(1 if failed else 0)
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 @ontology.command("release")
@@ -53,5 +54,7 @@ def check(layout, reasoner: bool) -> None:
 @pass_layout
 def release(layout, out_dir: Path) -> None:
     """Write Turtle, N-Triples, JSON-LD, RDF/XML, pyLODE HTML and catalogue tables into OUT."""
-    for path in write_release(layout, out_dir):
+    with steps("發布 / release", RELEASE_FILES) as progress:
+        written = write_release(layout, out_dir, progress=progress)
+    for path in written:
         click.echo(str(path))

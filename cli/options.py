@@ -1,8 +1,8 @@
 """What the ``fscai`` commands share: their options, how they open the store, how they fail.
 
-A failure is a :class:`Failure` (a :class:`click.ClickException`): its message goes to stderr as
-``error: MESSAGE`` and the command exits with its code (2 unusable input or usage, 1 the store
-failed), the codes the README's command table gives.
+Every command exits with an :class:`ExitCode`, one scheme for all. A failure is a
+:class:`Failure` (a :class:`click.ClickException`): its message goes to stderr as
+``error: MESSAGE`` and the command exits with its code.
 """
 
 from __future__ import annotations
@@ -11,12 +11,39 @@ import contextlib
 import functools
 import gc
 import os
+from enum import IntEnum
 from pathlib import Path
 from typing import Iterator
 
 import click
 
 from mapper.store.url import DEFAULT_STORE_URL
+
+
+class ExitCode(IntEnum):
+    """How every ``fscai`` command exits (README "Exit codes"): the same condition, the same code.
+
+    - ``OK`` 0: done. Gaps are the analysis's results, not a failure: ``gaps``, ``report`` and
+      ``export`` exit 0 whatever they find.
+    - ``FINDINGS`` 1: the check the command is run for found problems: ``validate`` (SHACL
+      violations), ``ontology check`` (a gate failed).
+    - ``USAGE`` 2: bad usage or unusable input: an unknown option or value (a malformed
+      ``--institution``, an unknown ``--kind``), a file the loader refuses (each error on its own
+      line, ``FILE:LINE:COL: cause``), an unknown institution, an empty store, a bad store URL.
+    - ``UNAVAILABLE`` 3: what the command needs is not available: the store (locked by another
+      process, unreachable, refusing, timing out, failing to write), Java for the reasoner, the
+      address to serve on.
+    - ``INTERNAL`` 4: a bug: the traceback is on stderr (Python's own exit code would be 1, the
+      code of findings).
+    - ``INTERRUPTED`` 130: stopped by Ctrl-C (SIGINT), as shells count it.
+    """
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    UNAVAILABLE = 3
+    INTERNAL = 4
+    INTERRUPTED = 130
 
 class UbnType(click.ParamType):
     """An 8-digit unified business number, refused with a clear message otherwise."""
@@ -51,9 +78,21 @@ class InstitutionType(click.ParamType):
 
 INSTITUTION = InstitutionType()
 
+#: Where the group's ``--store`` (``fscai --store URL gaps``) is kept for the subcommand.
+STORE_KEY = "fscai.store"
+
+
+def _store_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The subcommand's ``--store``, else the group's (``fscai --store URL CMD``), else
+    ``FSCAI_STORE``, else the default."""
+    given = ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
+    return value if given else ctx.meta.get(STORE_KEY) or value
+
+
 store_option = click.option(
     "--store", "store_url", envvar="FSCAI_STORE", default=DEFAULT_STORE_URL, show_default=True,
-    metavar="URL", help="Store URL (memory:, oxigraph:PATH, sparql+http://...); env FSCAI_STORE.")
+    metavar="URL", callback=_store_url,
+    help="Store URL (memory:, oxigraph:PATH, sparql+http://...); env FSCAI_STORE.")
 institution_option = click.option(
     "--institution", metavar="UBN|IRI", default=None, type=INSTITUTION,
     help="Only this institution (its 8-digit UBN or IRI): its newest submission, or a check on FILES.")
@@ -66,7 +105,8 @@ files_argument = click.argument("files", nargs=-1, type=click.Path(path_type=Pat
 def limits_options(command):
     """``--max-file-bytes``, ``--max-triples``, ``--max-literal-chars``, ``--max-iri-chars``: the
     loader's limits, over the ``FSCAI_MAX_*`` environment; the command gets them as one ``limits``
-    argument."""
+    argument. Every command that reads a submission's files takes them (the loader's refusal
+    names the option and the variable)."""
     from mapper.load import Limits
 
     @click.option("--max-file-bytes", type=click.IntRange(min=1), default=None, metavar="N",
@@ -91,9 +131,10 @@ def limits_options(command):
 
 
 class Failure(click.ClickException):
-    """A command that cannot do its job: ``error: MESSAGE`` on stderr, exit ``code``."""
+    """A command that cannot do its job: ``error: MESSAGE`` on stderr, exit ``code`` (an
+    :class:`ExitCode`; by default ``USAGE``, unusable input)."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = ExitCode.USAGE) -> None:
         super().__init__(message)
         self.exit_code = code
 
@@ -104,7 +145,7 @@ class Failure(click.ClickException):
 class Refused(click.ClickException):
     """Input the loader refused: each error on its own line (``FILE:LINE:COL: cause``), exit 2."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, errors) -> None:
         super().__init__("\n".join(str(error) for error in errors))
@@ -113,23 +154,38 @@ class Refused(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
+def store_failure(exc: Exception, failing: int = ExitCode.UNAVAILABLE) -> Failure:
+    """The :class:`Failure` for a store error: a query the seam refuses or cannot parse is unusable
+    input (``USAGE``); any other (locked, unreachable, timed out, failed to write) is ``failing``."""
+    from mapper.store import QueryRefused, QuerySyntaxError
+
+    code = ExitCode.USAGE if isinstance(exc, (QuerySyntaxError, QueryRefused)) else failing
+    return Failure(str(exc), code)
+
+
 @contextlib.contextmanager
-def opened(store_url: str, *, failing: int = 1) -> Iterator:
-    """The store at ``store_url``, closed afterwards; a store error is a :class:`Failure` with exit
-    code ``failing``, and a refused submission a :class:`Refused`."""
+def opened(store_url: str, *, failing: int = ExitCode.UNAVAILABLE) -> Iterator:
+    """The store at ``store_url``, closed afterwards. A URL that names no store is a usage error; a
+    store that cannot be opened or fails is a :class:`Failure` with exit code ``failing``
+    (``UNAVAILABLE``); a refused submission is a :class:`Refused`."""
     from mapper.load import LoadError
     from mapper.store import StoreError, open_store
+    from mapper.store.url import parse_store_url
 
+    try:
+        parse_store_url(store_url)
+    except StoreError as exc:
+        raise Failure(str(exc), ExitCode.USAGE) from None
     try:
         store = open_store(store_url)
     except StoreError as exc:
-        raise Failure(str(exc), failing) from None
+        raise store_failure(exc, failing) from None
     try:
         yield store
     except LoadError as exc:
         raise Refused(exc.errors) from None
     except StoreError as exc:
-        raise Failure(str(exc), failing) from None
+        raise store_failure(exc, failing) from None
     finally:
         store.close()
         # A query over the whole dataset leaves the pyoxigraph store in a reference cycle, so the
@@ -138,14 +194,69 @@ def opened(store_url: str, *, failing: int = 1) -> Iterator:
         gc.collect()
 
 
-def write_output(content: str, out: Path | None) -> None:
-    """``content`` to stdout, or to the file ``out`` (its directory made), saying so on stderr."""
+def write_output(content: str | bytes, out: Path | None, *, say: bool = True) -> None:
+    """``content`` (text, or the bytes of a workbook) to stdout, or to the file ``out`` (its
+    directory made), saying so on stderr (unless ``say`` is false)."""
     if out is None:
         click.echo(content, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(content, encoding="utf-8")
-    click.echo(f"已寫入 / wrote {out}", err=True)
+    if isinstance(content, bytes):
+        out.write_bytes(content)
+    else:
+        out.write_text(content, encoding="utf-8")
+    if say:
+        click.echo(f"已寫入 / wrote {out}", err=True)
+
+
+def _root(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from mapper.layout import project_layout
+
+    if value is not None:
+        ctx.obj = project_layout(value)
+
+
+def _progress(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    from cli.progress import PROGRESS_KEY
+
+    if value is not None:
+        ctx.meta[PROGRESS_KEY] = value
+
+
+def _group_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[STORE_KEY] = value
+
+
+ROOT_HELP = "Project tree holding ontology/ and shapes/ (default: this repository; env FSCAI_ROOT)."
+PROGRESS_HELP = ("Draw progress bars on stderr (default: only when stderr is a terminal; env FSCAI_PROGRESS "
+                 "true/false).")
+
+
+def global_params(*, group: bool = False) -> list[click.Option]:
+    """``--root DIR`` and ``--progress/--no-progress``: accepted by the group (``fscai --root DIR
+    gaps``, reading ``FSCAI_ROOT`` and ``FSCAI_PROGRESS``) and by every command (``fscai gaps
+    --root DIR``), where the command's value wins; the group also takes ``--store URL`` for the
+    commands that have one. Each writes into click's context, never into a command's arguments."""
+    params = [
+        click.Option(["--root"], type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
+                     envvar="FSCAI_ROOT" if group else None, expose_value=False, callback=_root, help=ROOT_HELP),
+        click.Option(["--progress/--no-progress"], default=None, envvar="FSCAI_PROGRESS" if group else None,
+                     expose_value=False, callback=_progress, help=PROGRESS_HELP),
+    ]
+    if group:
+        params.append(click.Option(["--store", "group_store"], default=None, metavar="URL", expose_value=False,
+                                   callback=_group_store,
+                                   help="Store URL for the command (its own --store and FSCAI_STORE aside)."))
+    return params
+
+
+def add_global_options(command: click.Command) -> None:
+    """Give ``command`` and, for a group, each of its commands (at any depth) the global options."""
+    names = {param.name for param in command.params}
+    command.params.extend(p for p in global_params() if p.name not in names)
+    for sub in getattr(command, "commands", {}).values():
+        add_global_options(sub)
 
 
 def pass_layout(command):

@@ -1,8 +1,9 @@
 """``fscai query``: run one of the regulator's named questions (``queries/*.rq``) on a store.
 
 ``fscai query --list`` lists them; ``fscai query NAME`` runs one through the store seam, so it
-answers the same on the embedded store and on a remote SPARQL server. Exit codes: 0 the query
-ran; 2 bad usage (unknown query, bad parameter); 1 the store failed.
+answers the same on the embedded store and on a remote SPARQL server. Exit codes
+(:class:`cli.options.ExitCode`): 0 the query ran; 2 bad usage (unknown query, bad parameter);
+3 the store unavailable.
 """
 
 from __future__ import annotations

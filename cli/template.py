@@ -3,8 +3,9 @@
 Without FILES: every sheet empty but the statements, which list one row per measure. With FILES
 (a submission in any format, a workbook included): every sheet filled from it, and a pre-filled
 statement row for each (measure, subject) pair the engine finds applicable and the submission does
-not answer, so a bank lists its systems first and gets the rows it has to answer. Exit codes: 0
-written; 2 unusable input or bad usage.
+not answer, so a bank lists its systems first and gets the rows it has to answer. FILES are read
+within the loader's limits; a progress bar on stderr (on a terminal) counts the steps. Exit codes
+(:class:`cli.options.ExitCode`): 0 written; 2 unusable input or bad usage.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 import click
 
 from cli.analysed import read_catalogue_cached
-from cli.options import Failure, files_argument, limits_options, opened, pass_layout
+from cli.options import ExitCode, Failure, files_argument, limits_options, opened, pass_layout
+from cli.progress import steps
 
 
 @click.command("template")
@@ -56,18 +58,19 @@ def _from_files(layout, files: tuple[Path, ...], catalogue, limits):
     found by loading it into a throw-away in-memory store and classifying it."""
     import pyoxigraph as ox
 
-    from mapper.analysis import analyse
+    from mapper.analysis import ANALYSE_STEPS, analyse
     from mapper.catalogue.install import install_catalogue
     from mapper.catalogue.records import sort_key
-    from mapper.load import load_submission
+    from mapper.load import load_steps, load_submission
     from mapper.namespaces import FSC
     from mapper.workbook.write import Unanswered
 
-    with opened("memory:", failing=2) as store:
+    with opened("memory:", failing=ExitCode.USAGE) as store, \
+            steps("範本 / template", load_steps(files) + ANALYSE_STEPS) as progress:
         install_catalogue(store, layout)
-        submission = load_submission(store, files, limits=limits)
+        submission = load_submission(store, files, limits=limits, progress=progress)
         analysis = analyse(store, submission.graph_iri, as_of=dt.date.today(), layout=layout, catalogue=catalogue,
-                           install=False)
+                           install=False, progress=progress)
     triples = [q.triple for q in ox.parse(submission.ntriples, ox.RdfFormat.N_TRIPLES)]
     answered = _answered(triples, str(FSC.measure), str(FSC.subject))
     notation = {m.iri: m.notation for m in catalogue.assessables}

@@ -287,4 +287,4 @@ def test_fscai_query_usage_errors(runner, store_url):
     assert invoke(runner, "submission-changes", "--store", store_url, "--param", "from=yesterday").exit_code == 2
     assert invoke(runner, "submission-changes", "--store", store_url, "--param", "nonsense").exit_code == 2
     failed = invoke(runner, "institutions", "--store", "sparql+http://127.0.0.1:9/")
-    assert failed.exit_code == 1 and "error:" in failed.output
+    assert failed.exit_code == 3 and "error:" in failed.output  # the store unavailable (cli.options.ExitCode)
