@@ -27,6 +27,8 @@ from mapper.store.parse import engine_reading
 
 ENGINE = tuple(sorted(path.stem for path in ENGINE_QUERIES.glob("*.rq")))
 NAMED = tuple(sorted(query.name for query in list_queries()))
+#: The viewer's search index reads its subjects' texts with the one query here (web/records/search.py).
+SEARCH = ENGINE_QUERIES.parents[1] / "web" / "queries" / "search"
 #: Parameters given to the named queries besides none at all (each a case of its own).
 NAMED_PARAMETERS = {
     "gaps-by-principle": [{"asOf": "2026-11-25"}],
@@ -38,7 +40,8 @@ NAMED_CASES = [(name, {}) for name in NAMED] + [(name, params) for name, cases i
 
 
 def test_every_query_is_compared() -> None:
-    assert len(ENGINE) == 27 and len(NAMED) == 6
+    assert len(ENGINE) == 28 and len(NAMED) == 7
+    assert [p.name for p in SEARCH.glob('*.rq')] == ['subject-texts.rq']
     assert len(list((ENGINE_QUERIES.parents[1] / 'web' / 'queries').glob('*.rq'))) == len(VIEWER)
     assert set(NAMED_PARAMETERS) <= set(NAMED)
 
@@ -53,7 +56,8 @@ def _query_texts() -> dict[str, str]:
     import rdflib
 
     texts = {path.name: path.read_text(encoding="utf-8")
-             for folder in (ENGINE_QUERIES, ENGINE_QUERIES.parents[1] / "queries", ENGINE_QUERIES.parents[1] / "web" / "queries")
+             for folder in (ENGINE_QUERIES, ENGINE_QUERIES.parents[1] / "queries", ENGINE_QUERIES.parents[1] / "web" / "queries",
+                            SEARCH)
              for path in folder.glob("*.rq")}
     rules = rdflib.Graph()
     for path in (ENGINE_QUERIES.parents[1] / "shapes" / "rules").glob("*.ttl"):
@@ -159,6 +163,19 @@ def test_the_viewers_query_answers_alike_on_virtuoso(both, name: str) -> None:
                        for row in store.select(query, default_graphs=dataset))
                 for store in (local, remote)]
         assert rows[1] == rows[0], iri
+
+
+def test_the_search_indexs_query_answers_alike_on_virtuoso(both) -> None:
+    """As the search index asks it (web/records/search.py): over each submission graph."""
+    local, remote = both
+    query = read_rq(SEARCH / "subject-texts.rq").text
+    submissions = _newest_submissions(local)
+    assert len(submissions) >= 3
+    for submission in submissions:
+        rows = [sorted(tuple(sorted((name, _unlabelled(term)) for name, term in row.items()))
+                       for row in store.select(query, default_graphs=[submission]))
+                for store in (local, remote)]
+        assert rows[0] and rows[1] == rows[0], submission
 
 
 def _unlabelled(term) -> str:
