@@ -11,7 +11,8 @@ What it does, in order:
    dates), each submission loaded and taken in (``load_submission`` then ``intake``) as
    ``fscai load`` does;
 2. serve: ``fscai serve --store oxigraph:DIR`` with ``--audit-log FILE`` (the audit log's ``ms``
-   is the server's own time for each request);
+   is the server's own time for each request), then its background warm-up (``web.warm``) waited
+   for, its steps printed (a baseline revision without one is timed cold);
 3. pages: every page rule of the app's URL map (a rule nobody told this bench how to fill fails
    the run), filled with the large institution, its system with the most gaps, a vendor, a piece of
    evidence, a measure; each asked once cold, then ``--repeats`` times: the server's time (first,
@@ -190,21 +191,35 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(argv: list[str], store: Path, audit: Path, env: dict) -> tuple[subprocess.Popen, str, float]:
+def serve(argv: list[str], store: Path, audit: Path, log: Path, env: dict) -> tuple[subprocess.Popen, str, float]:
+    """``fscai serve`` on a free port, its standard error into ``log``; (process, base URL, seconds
+    until ``GET /`` answered)."""
     port = _free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([*argv, "serve", "--store", f"oxigraph:{store}", "--port", str(port),
-                                "--as-of", AS_OF, "--audit-log", str(audit)], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as err:
+        process = subprocess.Popen([*argv, "serve", "--store", f"oxigraph:{store}", "--port", str(port),
+                                    "--as-of", AS_OF, "--audit-log", str(audit)], env=env, cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     while True:
         if process.poll() is not None:
-            raise SystemExit(f"serve exited {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"serve exited {process.returncode}: {log.read_text(errors='replace')[-2000:]}")
         try:
             urllib.request.urlopen(base + "/", timeout=600).read()
             return process, base, time.perf_counter() - started
         except OSError:
             time.sleep(0.2)
+
+
+def warmed(process: subprocess.Popen, log: Path, limit: float) -> float | None:
+    """Seconds until the server said its warm-up is done (None if it never does within ``limit``)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit and process.poll() is None:
+        text = log.read_text(errors="replace")
+        if "warm: done" in text or "warm-up stopped" in text:
+            return time.perf_counter() - started
+        time.sleep(1)
+    return None
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -249,8 +264,8 @@ def heights(base: str, urls: list[str]) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     found = {}
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, f"--user-data-dir={profile}"])
+    with sync_playwright() as playwright:  # a fresh profile of Playwright's own (it refuses --user-data-dir)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": SCREEN[0], "height": SCREEN[1]}, locale="zh-TW")
         page = context.new_page()
         for url in tqdm(urls, desc="browser", unit="page", file=sys.stderr):
@@ -261,16 +276,25 @@ def heights(base: str, urls: list[str]) -> dict[str, float]:
     return found
 
 
-def measure(argv: list[str], store: Path, urls: list[str], repeats: int, browser: bool, env: dict, label: str):
+def measure(argv: list[str], store: Path, urls: list[str], repeats: int, browser: bool, env: dict, label: str,
+            warm_limit: float):
     audit = Path(tempfile.mkstemp(prefix="bench-viewer-audit-")[1])
-    process, base, ready = serve(argv, store, audit, env)
+    log = Path(tempfile.mkstemp(prefix="bench-viewer-serve-")[1])
+    process, base, ready = serve(argv, store, audit, log, env)
     print(f"- {label}: serve ready in {ready:.1f} s", flush=True)
     try:
+        if warm_limit:
+            took = warmed(process, log, warm_limit)
+            print(f"- {label}: warm-up " + (f"done {took:.0f} s after ready" if took is not None else
+                                            f"not done after {warm_limit:.0f} s (pages read for themselves)"), flush=True)
+            print("  " + "\n  ".join(line for line in log.read_text(errors="replace").splitlines() if "warm" in line),
+                  flush=True)
         timings = time_pages(base, urls, audit, repeats)
         screens = heights(base, urls) if browser else {}
     finally:
         stop(process)
         audit.unlink()
+        log.unlink()
     return timings, screens
 
 
@@ -317,6 +341,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline", default=None, help="a git revision to serve the same pages beside")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--warm-limit", type=float, default=1800,
+                        help="wait at most this long for the server's warm-up before timing pages (0: do not wait)")
     args = parser.parse_args()
     print(f"- load average at start: {os.getloadavg()[0]:.2f}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-viewer-"))
@@ -327,14 +353,14 @@ def main() -> int:
         built = build(store, args.institutions, args.systems, args.big_systems)
         subjects = subjects_of(store, built["big_ubn"])
         urls = page_urls(subjects)
-        now = measure([FSCAI], store, urls, args.repeats, not args.no_browser, env, "this revision")
+        now = measure([FSCAI], store, urls, args.repeats, not args.no_browser, env, "this revision", args.warm_limit)
         base_figures = None
         if args.baseline:
             copy = scratch / "baseline-store"
             shutil.copytree(store, copy)
             argv = baseline_argv(args.baseline, scratch / "baseline")
             base_figures = measure(argv, copy, urls, args.repeats, not args.no_browser, env,
-                                   f"baseline {args.baseline}")
+                                   f"baseline {args.baseline}", 0)
         print(f"\n{args.institutions} institutions x {args.systems} systems + one of {args.big_systems} "
               f"(UBN {subjects.ubn}, submitted {', '.join(subjects.dates)}); server time from the audit log; "
               f"screens of {SCREEN[0]}x{SCREEN[1]}\n")

@@ -21,7 +21,7 @@ from cli import main
 from cli.options import ExitCode
 
 REPO = Path(__file__).resolve().parents[1]
-FSCAI = REPO / ".venv" / "bin" / "fscai"
+FSCAI = Path(sys.executable).with_name("fscai")  # the installed command of the Python running the tests
 MINIMAL = REPO / "data" / "examples" / "minimal-submission.ttl"
 HOLD = """
 import sys, time

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from cli import main
 from cli.logs import quiet_libraries
 
 REPO = Path(__file__).resolve().parents[1]
-FSCAI = REPO / ".venv" / "bin" / "fscai"
+FSCAI = Path(sys.executable).with_name("fscai")  # the installed command of the Python running the tests
 
 
 def test_ontology_release_prints_its_files_and_no_log_line(tmp_path):

@@ -11,6 +11,7 @@ import select
 import socket
 import struct
 import subprocess
+import sys
 import termios
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 from cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-FSCAI = REPO / ".venv" / "bin" / "fscai"
+FSCAI = Path(sys.executable).with_name("fscai")  # the installed command of the Python running the tests
 BANK = REPO / "data" / "examples" / "bank"
 MINIMAL = REPO / "data" / "examples" / "minimal-submission.ttl"
 BAR = "%|"  # tqdm's bar: "載入 / loading:  53%|█████▎    | 8/15 [00:02, 83910461 寫入 / writing]"

@@ -146,12 +146,14 @@ def test_analyst_walks_from_home_to_a_gaps_evidence(page, server):
     expect(page.locator("dl.tier")).to_contain_text("高風險")
     gap_row = page.locator("tr.gap-row", has=page.locator(".gap-EvidenceReviewOverdue")).filter(
         has=page.locator('a[href="/measure/2.1.6"]'))
-    expect(gap_row).to_contain_text("佐證資料已逾其下次檢視日")
+    expect(gap_row).to_contain_text("佐證已逾下次檢視日")  # the kind's short name; what it lacks, with its group:
+    expect(page.locator("text=佐證資料已逾其下次檢視日").first).to_be_visible()
     shot(page, "05-system", full_page=False)
 
     # the gap's trace: the path principle → section → measure → system → gap, and the drawing (no console warning)
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    gap_row.locator("summary").click()  # its details open on demand
     gap_row.locator("a.trace-link").click()
     page.wait_for_url(re.compile(r"/trace\?iri=urn(:|%3A)fscai(:|%3A)gap(:|%3A)EvidenceReviewOverdue(:|%3A)2\.1\.6"))
     expect(page.locator("ol.path li")).to_have_count(5)

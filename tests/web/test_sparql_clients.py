@@ -105,7 +105,7 @@ def test_sparqlwrapper_reads_every_named_query_as_a_select():
     block, so a header word such as "loaded" or "added" would make it send the query as an update
     (403). Every library query must read as the SELECT it is."""
     queries = list_queries()
-    assert len(queries) == 6
+    assert len(queries) == 7
     assert {q.name: SPARQLWrapper("http://127.0.0.1/")._parseQueryType(q.text) for q in queries} == {
         q.name: "SELECT" for q in queries}
 

@@ -31,7 +31,20 @@ def home() -> dict:
     """Every institution's summary, from the regulator's named questions ``institutions`` and
     ``gaps-by-principle`` (see :func:`web.analyses.market_answers`); the newest submissions nobody
     analysed yet, listed apart."""
-    return {"principles": principles(), "institutions": market_summaries(), "unanalysed": unanalysed()}
+    listed = show(_institution_spec(), market_summaries(), lambda summary: summary)
+    return {"principles": principles(), "institutions": listed["rows"], "institutions_list": listed,
+            "unanalysed": unanalysed()}
+
+
+def _institution_spec() -> Spec:
+    """The home page's institutions: paged (100 institutions made it 6 screens), sortable, downloadable."""
+    columns = [("ubn", lambda i: i["ubn"]), ("institution", lambda i: i["label"]), ("submitted", lambda i: i["submitted"]),
+               ("systems", lambda i: i["systems"]), ("vendors", lambda i: i["vendors"]),
+               ("applicable", lambda i: i["applicable"]), ("gaps", lambda i: i["gaps"]),
+               ("undetermined", lambda i: i["undetermined"])]
+    return Spec(name="institutions", per=20, table=lambda items: table_of(items, columns),
+                sorts={"ubn": lambda i: i["ubn"], "name": lambda i: i["label"]["en"], "submitted": lambda i: i["submitted"],
+                       "systems": lambda i: i["systems"], "vendors": lambda i: i["vendors"], "gaps": lambda i: i["gaps"]})
 
 
 def market_summaries() -> list[dict]:

@@ -26,6 +26,7 @@ QUERIES = {"ranking": "gaps-by-principle", "missing": "most-missing-measures",
            "vendors": "vendor-concentration", "tiers": "systems-by-tier-oversight"}
 #: How many measures and vendors the charts show (the rest are counted, not drawn).
 TOP_MEASURES = 10
+TOP_INSTITUTIONS = 15
 TOP_VENDORS = 15
 #: The ranking's choice for every chapter at once.
 ALL = "all"
@@ -48,7 +49,7 @@ def dashboard(principle: str | None = None, kind: str | None = None) -> dict:
     missing, kinds = most_missing(kind)
     shown_kinds = [k for k in kinds if any(k["code"] in m["by_kind"] for m in missing)]  # the table's columns
     return {"as_of": as_of(current_app).isoformat(), "principles": chapters, "principle": chosen,
-            "kind": kind, "kinds": kinds, "kind_columns": shown_kinds, "ranking": ranking(chosen),
+            "kind": kind, "kinds": kinds, "kind_columns": shown_kinds, **_ranked_top(ranking(chosen)),
             "missing": missing, "vendors": vendors(), "tiers": tiers(),
             "queries": {chart: {"name": name, "url": url_for("sparql.ui", query=name),
                                 "text_url": url_for("sparql.library_query", name=name)}
@@ -58,6 +59,13 @@ def dashboard(principle: str | None = None, kind: str | None = None) -> dict:
 def _percent(gaps: int, applicable: int) -> float | None:
     """As ``gaps-by-principle`` rounds it: a tenth of a percent."""
     return round(1000.0 * gaps / applicable) / 10 if applicable else None
+
+
+def _ranked_top(ranked: list[dict]) -> dict:
+    """The ranking's first :data:`TOP_INSTITUTIONS` (the page stays ~3 screens with 100 institutions)
+    and how many more there are: the whole ranking is the query's answer, linked beside it."""
+    return {"ranking": ranked[:TOP_INSTITUTIONS], "ranking_more": max(0, len(ranked) - TOP_INSTITUTIONS),
+            "ranking_count": len(ranked)}
 
 
 def ranking(chapter: str) -> list[dict]:

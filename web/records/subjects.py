@@ -316,7 +316,10 @@ def _is_document(analysis: Analysis, iri: str) -> bool:
 
 
 def evidence(iri: str) -> dict:
-    analysis, props = _owner(iri, lambda a: _is_document(a, iri))
+    try:  # first where the submission labels it (no query per institution: 101 of them took 1.2 s)
+        analysis, props = _owner(iri, lambda a: iri in a.classification.labels.by_iri and _is_document(a, iri))
+    except NotFound:  # a document with neither label nor title
+        analysis, props = _owner(iri, lambda a: _is_document(a, iri))
     labels = analysis.classification.labels
     review = _first(props, str(FSC.nextReviewDate))
     kinds = subject_kinds(analysis)
