@@ -74,7 +74,7 @@ def examples_nquads() -> bytes:
     scratch = Path(tempfile.mkdtemp(prefix="fscai-examples-"))
     try:
         submissions = [sorted((EXAMPLES / name).glob("*.ttl")) for name in ("bank", "life-insurer", "securities")]
-        submissions.append(_earlier_bank_submission(scratch))
+        submissions.append(earlier_bank_submission(scratch))
         for paths in submissions:
             loaded = load_submission(store, paths, catalogue_terms=terms)
             intake(store, loaded.graph_iri)
@@ -90,19 +90,22 @@ def examples_nquads() -> bytes:
     return data
 
 
-def _earlier_bank_submission(scratch: Path) -> list[Path]:
-    """The bank's submission six months earlier: one statement still planned, one more system."""
+def earlier_bank_submission(directory: Path, date: str = BANK_EARLIER_DATE, planned: int = 1) -> list[Path]:
+    """The bank's example as of an earlier ``date``, written into ``directory``: its first
+    ``planned`` implemented statements still planned, and one more system (:data:`RETIRED_SYSTEM`,
+    retired before the latest submission)."""
+    directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for source in sorted((EXAMPLES / "bank").glob("*.ttl")):
         text = source.read_text(encoding="utf-8")
         if source.name == "institution.ttl":
-            text = text.replace(f'dct:issued "{BANK_LATEST_DATE}"^^xsd:date .', f'dct:issued "{BANK_EARLIER_DATE}"^^xsd:date .', 1)
+            text = text.replace(f'dct:issued "{BANK_LATEST_DATE}"^^xsd:date .', f'dct:issued "{date}"^^xsd:date .', 1)
         if source.name == "statements.ttl":
-            text = text.replace("fsc:status fsc:Implemented", "fsc:status fsc:Planned ; fsc:targetDate \"2026-09-30\"^^<http://www.w3.org/2001/XMLSchema#date>", 1)
-        target = scratch / source.name
+            text = text.replace("fsc:status fsc:Implemented", "fsc:status fsc:Planned ; fsc:targetDate \"2026-09-30\"^^<http://www.w3.org/2001/XMLSchema#date>", planned)
+        target = directory / source.name
         target.write_text(text, encoding="utf-8")
         paths.append(target)
-    retired = scratch / "retired.ttl"
+    retired = directory / "retired.ttl"
     retired.write_text(_RETIRED_TTL, encoding="utf-8")
     return paths + [retired]
 

@@ -93,7 +93,7 @@ def test_the_date_selector_changes_the_comparison(page, server):
     expect(page.locator("select[name=to]")).to_have_value(LATEST)
     default = page.locator("tr.change").count()
     assert default == 2  # a system retired, a statement implemented
-    expect(page.locator("tr.change[data-aspect=system]")).to_contain_text("Pilot scoring model")
+    expect(page.locator("tr.change[data-aspect=system]")).to_contain_text("Legacy scoring model")
     expect(page.locator("h3.gaps-closed")).to_be_visible()
     shot(page, "history-changes")
 

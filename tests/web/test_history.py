@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF, EXAMPLES, make_app
-from sparql_support import write_tokens
+from sparql_support import RETIRED_SYSTEM, earlier_bank_submission, write_tokens
 
 from mapper.analysis import Counts, intake, read_analysis
 from mapper.catalogue.install import layout_catalogue
@@ -32,41 +32,14 @@ OLDEST, EARLIER, LATEST = "2025-10-31", "2026-04-30", "2026-10-30"
 TOKENS = {"regulator": "regulator-token-history-000001", A: "bank-token-history-0000000002",
           B: "insurer-token-history-00000003"}
 AS = {who: {"Authorization": f"Bearer {TOKENS[who]}"} for who in TOKENS}
-RETIRED = "https://bank.example.tw/fscai/pilot-scorer"
-RETIRED_TTL = f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix fsc:  <https://w3id.org/fscai/def#> .
-@prefix fscg: <https://w3id.org/fscai/guideline/draft/> .
-<{RETIRED}> a fsc:AISystem ;
-    rdfs:label "試行評分模型"@zh-Hant , "Pilot scoring model"@en ;
-    fsc:operatedBy <https://bank.example.tw/fscai/bank> ;
-    fsc:stageReached fscg:stage-deployment-monitoring ;
-    fsc:oversightMode fscg:oversight-human-in-the-loop .
-"""
-
-
-def resubmission(directory: Path, date: str, planned: int) -> list[Path]:
-    """The bank's example as of ``date``: its first ``planned`` implemented statements still
-    planned, and a pilot system it retired before the latest submission."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for source in sorted((EXAMPLES / "bank").glob("*.ttl")):
-        text = source.read_text(encoding="utf-8")
-        if source.name == "institution.ttl":
-            text = text.replace(f'dct:issued "{LATEST}"^^xsd:date .', f'dct:issued "{date}"^^xsd:date .', 1)
-        if source.name == "statements.ttl":
-            text = text.replace("fsc:status fsc:Implemented", 'fsc:status fsc:Planned ; fsc:targetDate '
-                                '"2026-09-30"^^<http://www.w3.org/2001/XMLSchema#date>', planned)
-        paths.append(directory / source.name)
-        paths[-1].write_text(text, encoding="utf-8")
-    (directory / "retired.ttl").write_text(RETIRED_TTL, encoding="utf-8")
-    return paths + [directory / "retired.ttl"]
+RETIRED = RETIRED_SYSTEM  # the system the earlier submissions have and the latest retired
 
 
 def history_app(directory: Path):
     """The app over the bank's three submissions and the life insurer's one, guarded by tokens."""
     tokens = write_tokens(directory / "tokens.toml", TOKENS)
-    oldest = resubmission(directory / OLDEST, OLDEST, planned=2)
-    earlier = resubmission(directory / EARLIER, EARLIER, planned=1)
+    oldest = earlier_bank_submission(directory / OLDEST, OLDEST, planned=2)
+    earlier = earlier_bank_submission(directory / EARLIER, EARLIER, planned=1)
     latest = sorted((EXAMPLES / "bank").glob("*.ttl"))
     app = make_app([oldest, earlier, latest, sorted((EXAMPLES / "life-insurer").glob("*.ttl"))], TOKENS=str(tokens))
     with setting_up(app) as store:  # make_app analyses each newest; `fscai load` would have analysed this one too
