@@ -16,21 +16,13 @@ import re
 
 import pytest
 import test_browser
+import test_history
 from playwright.sync_api import expect
-from test_history import AS, EARLIER, LATEST, OLDEST, A, history_app
-
-from web import close_app
+from test_history import AS, EARLIER, LATEST, OLDEST, A
 
 browser, server, Watch, shot = test_browser.browser, test_browser.server, test_browser.Watch, test_browser.shot
+app = test_history.app  # what ``server`` serves: the bank's three submissions (overrides the examples' app)
 PRINCIPLES = 7  # the general chapter and principles 1-6
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """What ``server`` serves: the bank's three submissions (overrides the examples' app)."""
-    app = history_app(tmp_path_factory.mktemp("history-browser"))
-    yield app
-    close_app(app)
 
 
 @pytest.fixture()
