@@ -45,15 +45,16 @@ def test_the_seam_logs_in_with_the_environments_credentials(login, monkeypatch) 
 
 def test_a_large_first_upload_goes_through_the_login(login, monkeypatch) -> None:
     """Virtuoso answers 401 to an unsigned upload before reading it (a broken pipe): the seam gets a
-    challenge with a small request and sends the upload again, signed."""
+    challenge with a small request and sends the upload again, signed. Over 10 MB in 5,000 triples:
+    Virtuoso 7.2 sometimes spends 47-98 s of CPU dropping a graph of 50,000 (README "Beyond one machine")."""
     server, user, password_file = login
     monkeypatch.setenv("FSCAI_STORE_USER", user)
     monkeypatch.setenv("FSCAI_STORE_PASSWORD_FILE", str(password_file))
-    data = "".join(f'<{EX}s{i}> <{EX}p> "{"x" * 200} {i}" .\n' for i in range(50000)).encode()
+    data = "".join(f'<{EX}s{i}> <{EX}p> "{"x" * 2100} {i}" .\n' for i in range(5000)).encode()
     assert len(data) > 10_000_000
     with open_store(server.auth_store_url, timeout_s=60) as store:
         store.replace_graph(GRAPH, data)  # the store's first request
-        assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")[0]["n"].toPython() == 50000
+        assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")[0]["n"].toPython() == 5000
         store.drop_graph(GRAPH)
 
 
