@@ -28,7 +28,7 @@ from mapper.classify import (
     stamp,
 )
 from mapper.concurrently import concurrently
-from mapper.gaps import Gap, GapFilter, read_gaps
+from mapper.gaps import Gap, GapFilter, GapKind, read_gaps
 from mapper.graphs import CATALOGUE_GRAPH, derived_graph, institution_of, latest_graphs, market_graph
 from mapper.labels import Label
 from mapper.layout import Layout, project_layout
@@ -116,31 +116,45 @@ class Analysis:
         (:meth:`tally`, :meth:`coverage`) is of all :attr:`gaps`, whatever the filter."""
         return self.gaps if self.shown is None else tuple(g for g in self.gaps if self.shown.keeps(g))
 
-    def tally(self, key: Callable[[Statement], Hashable]) -> dict[Hashable, Counts]:
-        """The :class:`Counts` of the submission on its reference date, grouped by ``key`` of each
-        catalogue measure (a measure the catalogue lacks is passed over)."""
-        measures = {m.iri: m for m in self.catalogue.assessables}
+    @cached_property
+    def by_measure(self) -> dict[str, Counts]:
+        """The :class:`Counts` of each catalogue measure (by IRI) on the reference date, counted once:
+        every :meth:`tally` sums these (a page over every institution tallies each analysis again)."""
+        measures = {m.iri for m in self.catalogue.assessables}
         with_gap = {(g.measure.iri, g.subject) for g in self.gaps}
-        counters: dict[Hashable, Counter] = {}
+        counters: dict[str, Counter] = {}
         for verdict in self.classification.verdicts:
-            measure = measures.get(verdict.measure)
-            if measure is None:
+            if verdict.measure not in measures:
                 continue
-            c = counters.setdefault(key(measure), Counter())
+            c = counters.setdefault(verdict.measure, Counter())
             if verdict.verdict == "applies":
                 c["applicable"] += 1
                 c["gaps" if (verdict.measure, verdict.subject) in with_gap else "evidenced"] += 1
             else:
                 c["undetermined" if verdict.verdict == "undetermined" else "does_not_apply"] += 1
         for gap in self.gaps:
-            measure = measures.get(gap.measure.iri)
-            if measure is not None:
-                c = counters.setdefault(key(measure), Counter())
+            if gap.measure.iri in measures:
+                c = counters.setdefault(gap.measure.iri, Counter())
                 c["gap_records"] += 1
                 c["kind:" + gap.kind.code] += 1
         return {k: Counts(*(c[f] for f in _SUMMED), tuple(sorted((n[5:], v) for n, v in c.items()
                                                                   if n.startswith("kind:"))))
                 for k, c in counters.items()}
+
+    def tally(self, key: Callable[[Statement], Hashable]) -> dict[Hashable, Counts]:
+        """The :class:`Counts` of the submission on its reference date, grouped by ``key`` of each
+        catalogue measure (a measure the catalogue lacks is passed over)."""
+        measures = {m.iri: m for m in self.catalogue.assessables}
+        grouped: dict[Hashable, Counts] = {}
+        for iri, counts in self.by_measure.items():
+            k = key(measures[iri])
+            grouped[k] = grouped[k] + counts if k in grouped else counts
+        return grouped
+
+    @cached_property
+    def gap_kinds(self) -> dict[str, GapKind]:
+        """The kinds of :attr:`gaps`, by code."""
+        return {g.kind.code: g.kind for g in self.gaps}
 
     def coverage(self) -> tuple[CoverageCell, ...]:
         """The principle × stage summary on the reference date (see :class:`Counts`)."""

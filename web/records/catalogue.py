@@ -56,7 +56,12 @@ def guideline_statement(s: Statement) -> dict:
 
 
 def _gap_counts() -> Counter:
-    return Counter(g.measure.iri for a in latest_analyses() for g in a.gaps)
+    """Each measure's gap records over every newest analysis (from their per-measure tallies)."""
+    counts: Counter = Counter()
+    for analysis in latest_analyses():
+        for iri, n in analysis.by_measure.items():
+            counts[iri] += n.gap_records
+    return counts
 
 
 def _chapter(notation: str):

@@ -144,7 +144,7 @@ def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
     for analysis in analyses:
         for iri, n in analysis.tally(lambda m: m.iri).items():
             counts[iri] = counts.get(iri, Counts()) + n
-    kinds = {g.kind.code: g.kind for a in analyses for g in a.gaps}
+    kinds = {code: kind for a in analyses for code, kind in a.gap_kinds.items()}
     words = catalogue().vocabulary
     items = []
     for m in sorted(measures, key=lambda m: sort_key(m.notation)):
