@@ -38,9 +38,13 @@ from web.records.common import institution_ref, kind_label, lab, subject_url
 from web.search_index import Doc, Group, Index, build, find, marks
 from web.store import get_store
 
-#: Results shown per kind; with ``kind=`` (one kind's every result), at most KIND_LIMIT.
+#: Results read per kind; with ``kind=`` (one kind's every result), at most KIND_LIMIT.
 LIMIT = 10
 KIND_LIMIT = 200
+#: Of a group's results on the page of every kind, how many show unfolded: the rest of the
+#: group's first :data:`LIMIT` are folded under "more", and all of that kind are a link away (the
+#: page of every kind stays under ~3 screens however many subjects match).
+SHOWN = 5
 #: The order of the groups on the page: the guideline's structure, its terms, then the submissions.
 KIND_ORDER = ("principle", "chapter", "section", "MainConcept", "measure", "GeneralProvision",
               "PrefacePoint", "DefinedTerm", "LifecycleStage", "RiskFactor", "HumanOversightMode", "HigherRiskControl",
@@ -232,7 +236,8 @@ def search(q: str, kind: str | None = None) -> dict:
     """Everything the reader may read that matches ``q``, grouped by kind with each group's count;
     with ``kind``, that kind's results only (up to :data:`KIND_LIMIT`)."""
     q = (q or "").strip()
-    found = {"q": q, "kind": kind, "groups": [], "total": 0, "limit": KIND_LIMIT if kind else LIMIT}
+    found = {"q": q, "kind": kind, "groups": [], "total": 0, "limit": KIND_LIMIT if kind else LIMIT,
+             "shown": None if kind else SHOWN}
     if not q:
         return found
     kinds = [kind] if kind else None
