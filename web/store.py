@@ -82,6 +82,13 @@ class ReadingHandle:
     def view(self, graphs):
         return self.store.view([graph for graph in graphs if self.principal.may_read(graph)])
 
+    def workspace(self, graphs) -> ReadingHandle:
+        """An in-memory copy of the readable ones of ``graphs`` (for an on-disk store; the handle
+        itself otherwise), as read-only as this handle: a query over one large graph runs there about
+        twice as fast, copy included (the search index's subject texts). Close it after use."""
+        work = self.store.workspace([graph for graph in graphs if self.principal.may_read(graph)])
+        return self if work is self.store else ReadingHandle(work, self.principal, owns_store=True)
+
     def dump(self) -> bytes:
         if self.principal.role != REGULATOR:
             raise StoreError("the viewer dumps the store for the regulator only")

@@ -216,3 +216,32 @@ def test_an_institution_finds_only_its_own_subjects_and_the_public_none(guarded)
     assert not {"institution", "system", "vendor", "evidence", "gap"} & set(groups(search(client, "AI")))
     assert groups(search(client, "公平"))["principle"]["total"] == 1  # the public reads the catalogue
     assert len(guarded.extensions["fscai.search.submissions"]) == 2  # the regulator's and the bank's
+
+
+def test_a_handles_workspace_holds_only_what_its_principal_reads(tmp_path):
+    """The search index reads each submission's texts from an in-memory copy of it (on disk, about
+    twice as fast): the copy, like the handle, holds only the graphs its principal may read."""
+    import datetime as dt
+
+    from mapper.graphs import submission_graph_iri
+    from mapper.store import open_store
+    from web.store import ReadingHandle
+
+    own, other = (submission_graph_iri(ubn, dt.date(2025, 6, 30)) for ubn in (BANK, LIFE))
+    with open_store(f"oxigraph:{tmp_path / 'store'}") as store:
+        for graph in (own, other):
+            store.replace_graph(graph, f'<{graph}#s> <https://example.org/p> "text of {graph}" .\n'.encode())
+        query = "SELECT ?o WHERE { ?s ?p ?o }"
+        for who, readable in ((Principal("institution", BANK), [own]), (Principal(REGULATOR), [own, other])):
+            handle = ReadingHandle(store, who)
+            work = handle.workspace([own, other])
+            try:
+                assert work is not handle and work.store is not store  # a copy in memory
+                assert sorted(work.graphs()) == sorted(readable)
+                assert sorted(str(r["o"]) for r in work.select(query, default_graphs=[own, other])) == \
+                    sorted(f"text of {g}" for g in readable)
+            finally:
+                work.close()
+        memory = ReadingHandle(open_store("memory:"), Principal("institution", BANK), owns_store=True)
+        assert memory.workspace([own]) is memory  # a store in memory is its own workspace
+        memory.close()

@@ -129,7 +129,14 @@ SUBJECT_TEXTS = QUERY_DIR / "search" / "subject-texts.rq"
 def subject_texts(analysis: Analysis) -> dict[str, tuple[str, list[str]]]:
     """Subject IRI → (its kind, the texts its submission says of it beside its label)."""
     found: dict[str, tuple[str, list[str]]] = {}
-    for row in get_store().select(read_rq(SUBJECT_TEXTS).text, default_graphs=[analysis.submission_graph]):
+    store = get_store()
+    work = store.workspace([analysis.submission_graph])  # in memory: 13 s for 500 systems, 23 s on disk
+    try:
+        rows = work.select(read_rq(SUBJECT_TEXTS).text, default_graphs=[analysis.submission_graph])
+    finally:
+        if work is not store:
+            work.close()
+    for row in rows:
         kind = _KIND_OF_CLASS[str(row["class"])]
         found.setdefault(str(row["s"]), (kind, []))[1].append(str(row["text"]))
     return found
