@@ -130,7 +130,7 @@ def subject_texts(analysis: Analysis) -> dict[str, tuple[str, list[str]]]:
     """Subject IRI → (its kind, the texts its submission says of it beside its label)."""
     found: dict[str, tuple[str, list[str]]] = {}
     store = get_store()
-    work = store.workspace([analysis.submission_graph])  # in memory: 13 s for 500 systems, 23 s on disk
+    work = store.workspace([analysis.submission_graph])  # in memory: faster, copy included (bench/README)
     try:
         rows = work.select(read_rq(SUBJECT_TEXTS).text, default_graphs=[analysis.submission_graph])
     finally:

@@ -316,7 +316,7 @@ def _is_document(analysis: Analysis, iri: str) -> bool:
 
 
 def evidence(iri: str) -> dict:
-    try:  # first where the submission labels it (no query per institution: 101 of them took 1.2 s)
+    try:  # first where the submission labels it (no query per institution: bench/README)
         analysis, props = _owner(iri, lambda a: iri in a.classification.labels.by_iri and _is_document(a, iri))
     except NotFound:  # a document with neither label nor title
         analysis, props = _owner(iri, lambda a: _is_document(a, iri))
