@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from mapper.labels import Label, local_name
 from mapper.namespaces import FSC
@@ -50,6 +51,15 @@ class SubmissionFacts:
     systems: tuple[str, ...]
     vendors: tuple[str, ...]
     vendor_links: tuple[tuple[str, str], ...]  # (system, vendor)
+
+    @cached_property
+    def by_pair(self) -> dict[tuple[str, str], list[StatementRecord]]:
+        """(measure, subject) → the statements about it, grouped once per facts (a page of a
+        500-system institution grouped them once per subject: bench/README)."""
+        found: dict[tuple[str, str], list[StatementRecord]] = {}
+        for statement in self.statements:
+            found.setdefault((statement.measure, statement.subject), []).append(statement)
+        return found
 
 
 def _opt(term) -> str | None:

@@ -3,7 +3,7 @@ and conformance statements as plain JSON-ready dicts, and :class:`NotFound`."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 
 from mapper.analysis import Analysis
 from mapper.catalogue.records import Ref
@@ -105,16 +105,8 @@ def gap_record(gap: Gap, analysis: Analysis) -> dict:
 
 
 def statements_by_pair(analysis: Analysis) -> dict[tuple[str, str], list]:
-    """(measure, subject) → the submission's conformance statements about it; built once per
-    submission graph (a page of a 500-system institution built it once per subject: bench/README)."""
-    cache = current_app.extensions.setdefault("fscai.statements", {})
-    key = analysis.submission_graph
-    if key not in cache:
-        found: dict[tuple[str, str], list] = {}
-        for statement in submission_facts(analysis).statements:
-            found.setdefault((statement.measure, statement.subject), []).append(statement)
-        cache[key] = found
-    return cache[key]
+    """(measure, subject) → the submission's conformance statements about it (cached with its facts)."""
+    return submission_facts(analysis).by_pair
 
 
 def conformance_record(statement, analysis: Analysis) -> dict:

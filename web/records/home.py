@@ -142,7 +142,7 @@ def matrix_cell(chapter: str, stage: str, ubn: str | None = None) -> dict:
                 if m.chapter.notation == chapter and (m.stage.notation if m.stage else "-") == stage]
     counts: dict[str, Counts] = {}
     for analysis in analyses:
-        for iri, n in analysis.tally(lambda m: m.iri).items():
+        for iri, n in analysis.by_measure.items():
             counts[iri] = counts.get(iri, Counts()) + n
     kinds = {code: kind for a in analyses for code, kind in a.gap_kinds.items()}
     words = catalogue().vocabulary
